@@ -15,6 +15,8 @@ def html_to_document(html: str, source: str) -> Document:
     soup = BeautifulSoup(html, "html.parser")
     for tag in soup(_DROPPED):
         tag.decompose()
+    for br in soup("br"):
+        br.replace_with(" ")
     root = soup.find("article") or soup.find("main") or soup.body or soup
     h1 = root.find("h1") or soup.find("h1")
     title = _text(h1) if h1 else (_text(soup.title) if soup.title else None)
@@ -32,11 +34,14 @@ def html_to_document(html: str, source: str) -> Document:
     if not any(s.paragraphs for s in stories):
         # Bare text without paragraph tags: read the whole visible text.
         stories = [Story(title=None, paragraphs=[p for p in _lines(root) if p != title])]
-    return Document(title=title or None, stories=[s for s in stories if s.paragraphs], source=source)
+    return Document(
+        title=title or None, stories=[s for s in stories if s.paragraphs], source=source
+    )
 
 
 def _text(tag: object) -> str:
-    return " ".join(tag.get_text(" ").split()) if tag is not None else ""  # type: ignore[attr-defined]
+    # No separator: inline tags ("<b>абзац</b>.") must not gain spaces.
+    return " ".join(tag.get_text().split()) if tag is not None else ""  # type: ignore[attr-defined]
 
 
 def _lines(root: object) -> list[str]:

@@ -21,6 +21,8 @@ _TERMINATORS = ".!?…"
 _CLOSERS = "»”\"')]"
 # A sentence may start with a capital letter, a digit, an opening quote or a dash.
 _SENTENCE_START = re.compile(r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9«„“\"'(\-–—№$€₸]")
+# After a closing quote a dash introduces the attribution ("», - деді"), not a new sentence.
+_START_AFTER_QUOTE = re.compile(r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9«„“]")
 _INITIAL = re.compile(r"(?:^|[\s(«\"-])(?:[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ]\.-?)+$")
 
 
@@ -65,6 +67,11 @@ def split_sentences(paragraph: str) -> list[str]:
         ch = text[i]
         if ch in _QUOTE_PAIRS and open_quotes and open_quotes[-1] == _QUOTE_PAIRS[ch]:
             open_quotes.pop()
+            # «... дайын.» Келесі: a quote that ends a sentence ends it outside too.
+            if not open_quotes and text[i - 1] in _TERMINATORS and text[i + 1 : i + 2] == " ":
+                if _START_AFTER_QUOTE.match(text, i + 2):
+                    sentences.append(text[start : i + 1].strip())
+                    start = i + 2
         elif ch in _OPENING_QUOTES:
             open_quotes.append(ch)
         elif ch == '"':

@@ -1,0 +1,47 @@
+"""A programme: the assembled audio with the exact timing of everything in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A stretch of speech and the written text it reads (one transcript cue)."""
+
+    start: float
+    """Seconds from the start of the programme."""
+    end: float
+    text: str
+    """The written (not normalised) text, as the transcript shows it."""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A navigable part of the programme: one story, or the intro/outro."""
+
+    start: float
+    end: float
+    title: str
+
+
+@dataclass
+class Programme:
+    """Assembled audio ready for mastering and export."""
+
+    samples: np.ndarray
+    """float32 samples, shape (frames,) for mono or (frames, channels)."""
+    sample_rate: int
+    cues: list[Cue] = field(default_factory=list)
+    chapters: list[Chapter] = field(default_factory=list)
+    title: str | None = None
+
+    @property
+    def channels(self) -> int:
+        return 1 if self.samples.ndim == 1 else int(self.samples.shape[1])
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.sample_rate

@@ -1,0 +1,155 @@
+"""The whole path: document -> segments -> spoken text -> audio clips -> programme -> files.
+
+Each stage lives in its own package; this module only wires them together, in one
+direction.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from narrator.audio.assemble import Assembler, jittered_ms
+from narrator.audio.export import OPUS_RATE, format_for, write_audio
+from narrator.audio.programme import Programme
+from narrator.config import Station
+from narrator.engines.base import AudioChunk, SynthesisParams
+from narrator.engines.chain import Fallback, VoiceChain
+from narrator.errors import OutputError
+from narrator.text.document import Document, Segment, SegmentKind
+from narrator.text.normalize import load_lexicon, normalize
+from narrator.text.segment import segment_document, split_for_engine
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while synthesising."""
+
+
+@dataclass(frozen=True)
+class SpokenSegment:
+    """A segment with its normalised text and synthesised audio."""
+
+    segment: Segment
+    spoken: str
+    chunks: list[AudioChunk]
+    voice_id: str
+
+
+@dataclass
+class Production:
+    """What a run produced, with figures for the report."""
+
+    output: Path
+    programme: Programme
+    segments: int
+    fallbacks: list[Fallback] = field(default_factory=list)
+    seconds: float = 0.0
+    """Wall-clock time of the whole run."""
+
+
+def make_chain(station: Station) -> VoiceChain:
+    """The station's voice and its fallbacks, with its synthesis settings."""
+    settings = station.voice
+    params = SynthesisParams(
+        rate_wpm=settings.rate_wpm, pitch=settings.pitch, speaker=settings.speaker
+    )
+    ids = [settings.id, *[v for v in settings.fallbacks if v != settings.id]]
+    return VoiceChain(ids, params)
+
+
+def plan_segments(document: Document, station: Station) -> list[Segment]:
+    """The segments to speak, in order."""
+    return segment_document(document)
+
+
+def synthesise(
+    segments: list[Segment],
+    station: Station,
+    chain: VoiceChain,
+    progress: ProgressCallback | None = None,
+) -> list[SpokenSegment]:
+    """Normalise each segment, cut it into engine-sized chunks and synthesise them."""
+    lexicon = load_lexicon(station.text.lexicon) if station.text.lexicon else None
+    spoken_segments: list[SpokenSegment] = []
+    for index, segment in enumerate(segments):
+        spoken = normalize(segment.text, register=station.text.register, lexicon=lexicon)
+        chunks: list[AudioChunk] = []
+        voice_id = chain.voice_ids[0]
+        for piece in split_for_engine(spoken, station.text.max_chunk_chars):
+            chunk, voice = chain.synthesize(piece)
+            chunks.append(chunk)
+            voice_id = voice.id
+        spoken_segments.append(SpokenSegment(segment, spoken, chunks, voice_id))
+        if progress:
+            progress(index + 1, len(segments))
+    return spoken_segments
+
+
+def pause_between(previous: Segment, following: Segment, station: Station) -> int:
+    """Milliseconds of silence between two segments, from their places in the document."""
+    pauses = station.pauses
+    if previous.story != following.story:
+        base = pauses.story_ms
+    elif previous.kind is SegmentKind.TITLE or previous.paragraph != following.paragraph:
+        base = pauses.paragraph_ms
+    else:
+        base = pauses.sentence_ms
+    return jittered_ms(base, pauses.jitter_ms, previous.text + "\x00" + following.text)
+
+
+def assemble(
+    spoken: list[SpokenSegment], station: Station, title: str | None, sample_rate: int
+) -> Programme:
+    """Join spoken segments with pauses at ``sample_rate``; chapters follow the stories."""
+    assembler = Assembler(sample_rate)
+    previous: Segment | None = None
+    for item in spoken:
+        segment = item.segment
+        if previous is not None:
+            assembler.add_silence(pause_between(previous, segment, station))
+        if previous is None or previous.story != segment.story:
+            chapter = segment.story_title or (title if segment.story <= 0 else None)
+            assembler.start_chapter(chapter or f"{segment.story + 1}")
+        assembler.add_speech(item.chunks, segment.text, gap_ms=station.pauses.clause_ms)
+        previous = segment
+    return assembler.build(title)
+
+
+def produce(
+    document: Document,
+    output: Path,
+    station: Station,
+    *,
+    fmt: str | None = None,
+    progress: ProgressCallback | None = None,
+) -> Production:
+    """Speak ``document`` into ``output`` (written atomically)."""
+    started = time.perf_counter()
+    output = Path(output)
+    chosen = format_for(output, fmt or None)
+    if output.is_dir():
+        raise OutputError(f"{output}: is a directory")
+    chain = make_chain(station)
+    segments = plan_segments(document, station)
+    spoken = synthesise(segments, station, chain, progress)
+    # Opus only exists at 48 kHz; every other format uses the station's rate.
+    rate = OPUS_RATE if chosen == "opus" else station.audio.sample_rate
+    programme = assemble(spoken, station, document.title, rate)
+    write_audio(
+        programme.samples,
+        programme.sample_rate,
+        output,
+        chosen,
+        bitrate_kbps=station.audio.bitrate_kbps,
+    )
+    return Production(
+        output=output,
+        programme=programme,
+        segments=len(segments),
+        fallbacks=list(chain.fallbacks),
+        seconds=time.perf_counter() - started,
+    )
