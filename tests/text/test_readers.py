@@ -89,10 +89,10 @@ def test_html_drops_scripts_and_navigation(tmp_path: Path) -> None:
 def test_empty_input_is_an_error(tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "empty.txt"
     path.write_bytes(content)
-    with pytest.raises(InputError, match="empty.txt: no text"):
+    with pytest.raises(InputError, match=r"empty\.txt: no text"):
         read_document(path)
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="nope.txt: no such file"):
+    with pytest.raises(InputError, match=r"nope\.txt: no such file"):
         read_document(tmp_path / "nope.txt")
