@@ -1,28 +1,89 @@
 """TTS engines behind one small interface (:class:`~narrator.engines.base.Voice`).
 
 One module per engine: :mod:`.espeak` (embedded default), :mod:`.piper`, :mod:`.coqui`.
-:func:`load_voice` turns a voice id into a loaded voice.
+:func:`load_voice` turns a voice id into a loaded voice: the embedded ``kk-espeak``, or
+a voice installed with ``narrator voices install`` (see :mod:`.catalogue`).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from narrator.engines.base import AudioChunk, SynthesisParams, Voice
+from narrator.engines.catalogue import (
+    EMBEDDED_VOICES,
+    find_installed,
+    installed_voices,
+    load_catalogue,
+    voices_dir,
+)
 from narrator.errors import VoiceError
 
 DEFAULT_VOICE = "kk-espeak"
 
-# Voices that need no installation: id -> espeak-ng voice name.
-EMBEDDED_VOICES = {"kk-espeak": "kk"}
 
+def load_voice(
+    voice_id: str,
+    params: SynthesisParams | None = None,
+    directory: Path | str | None = None,
+) -> Voice:
+    """Load the voice named ``voice_id``; a one-line :class:`VoiceError` if there is none.
 
-def load_voice(voice_id: str) -> Voice:
-    """Load the voice named ``voice_id``; a clear :class:`VoiceError` if there is none."""
+    ``params`` may ask for the GPU (``extra={"gpu": "1"}``); ``directory`` is the voices
+    directory (default: see :func:`~narrator.engines.catalogue.voices_dir`).
+    """
     if voice_id in EMBEDDED_VOICES:
         from narrator.engines.espeak import EspeakVoice
 
         return EspeakVoice.load(voice_id, EMBEDDED_VOICES[voice_id])
-    known = ", ".join(sorted(EMBEDDED_VOICES))
-    raise VoiceError(f"unknown voice {voice_id!r} (known voices: {known}; see 'narrator voices list')")
+    installed = find_installed(voice_id, directory)
+    if installed is None:
+        if voice_id in load_catalogue():
+            raise VoiceError(
+                f"voice {voice_id!r} is not installed; install it with: "
+                f"narrator voices install {voice_id}"
+            )
+        known = ", ".join([*EMBEDDED_VOICES, *(v.id for v in installed_voices(directory))])
+        raise VoiceError(
+            f"unknown voice {voice_id!r} (installed: {known}; see 'narrator voices list')"
+        )
+    if installed.engine == "piper":
+        from narrator.engines.piper import PiperVoice
+
+        return PiperVoice.load(
+            voice_id,
+            installed.model_path,
+            installed.config_path,
+            speaker=installed.speaker,
+            gpu=_wants_gpu(params, installed.gpu),
+        )
+    if installed.engine == "coqui":
+        from narrator.engines.coqui import CoquiVoice
+
+        return CoquiVoice.load(
+            voice_id,
+            installed.model_path,
+            installed.config_path,
+            speaker=installed.speaker,
+            gpu=_wants_gpu(params, installed.gpu),
+        )
+    raise VoiceError(f"voice {voice_id!r} uses engine {installed.engine!r}, which needs no install")
 
 
-__all__ = ["DEFAULT_VOICE", "AudioChunk", "SynthesisParams", "Voice", "VoiceError", "load_voice"]
+def _wants_gpu(params: SynthesisParams | None, configured: bool) -> bool:
+    """The GPU is asked for by ``extra["gpu"]`` (which wins) or the voice's own setting."""
+    value = (params.extra.get("gpu", "") if params else "").strip().lower()
+    if value:
+        return value in ("1", "true", "yes", "on", "cuda")
+    return configured
+
+
+__all__ = [
+    "DEFAULT_VOICE",
+    "AudioChunk",
+    "SynthesisParams",
+    "Voice",
+    "VoiceError",
+    "load_voice",
+    "voices_dir",
+]

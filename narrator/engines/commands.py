@@ -1,0 +1,142 @@
+"""``narrator voices``: list, install, remove and try voices."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from narrator.engines.catalogue import (
+    EMBEDDED_VOICES,
+    installed_voices,
+    load_catalogue,
+    voices_dir,
+)
+from narrator.errors import NarratorError
+
+SAMPLE_TEXT = "Қайырлы таң, құрметті тыңдармандар! Бүгінгі жаңалықтарды назарларыңызға ұсынамыз."
+"""What ``voices try`` says by default: "Good morning, dear listeners! Here is today's news."""
+
+voices_app = typer.Typer(
+    help="List, install, remove and try voices.",
+    no_args_is_help=True,
+)
+
+VoicesDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--voices-dir",
+        help="Voices directory (default: $NARRATOR_VOICES_DIR or the user data directory).",
+    ),
+]
+
+
+def _size(size: int | None) -> str:
+    return f"{size / 1e6:.0f} MB" if size else "-"
+
+
+@voices_app.command("list")
+def list_voices(directory: VoicesDirOpt = None) -> None:
+    """Installed and downloadable voices: engine, quality, licence, installed or not."""
+    catalogue = load_catalogue()
+    installed = {voice.id: voice for voice in installed_voices(directory)}
+    table = Table(title=f"voices (installed in {voices_dir(directory)})")
+    for column in ("id", "engine", "quality", "Hz", "licence", "size", "installed"):
+        table.add_column(column, no_wrap=column == "id")
+    for voice_id in EMBEDDED_VOICES:
+        table.add_row(voice_id, "espeak", "formant", "22050", "GPL-3.0", "-", "embedded")
+    for voice_id in sorted(catalogue.keys() | installed.keys()):
+        entry, voice = catalogue.get(voice_id), installed.get(voice_id)
+        engine = voice.engine if voice else entry.engine  # type: ignore[union-attr]
+        quality = (voice.quality if voice else "") or (entry.quality if entry else "")
+        licence = (voice.licence if voice else "") or (entry.licence if entry else "")
+        rate = (voice.sample_rate if voice else 0) or (entry.sample_rate if entry else 0)
+        size = entry.size if entry else None
+        state = "yes" if voice else "no"
+        table.add_row(
+            voice_id, engine, quality or "-", str(rate or "-"), licence or "-", _size(size), state
+        )
+    Console(width=140).print(table)
+
+
+@voices_app.command()
+def install(
+    source: Annotated[
+        str, typer.Argument(help="A catalogue voice id, a model file or folder, or a URL.")
+    ],
+    voice_id: Annotated[
+        str | None, typer.Option("--id", help="Id to install the voice as.")
+    ] = None,
+    sha256: Annotated[
+        str, typer.Option("--sha256", help="Expected SHA-256 of the model file.")
+    ] = "",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an installed voice with the same id.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    directory: VoicesDirOpt = None,
+) -> None:
+    """Download or copy a voice into the voices directory (atomically)."""
+    from narrator.engines.install import install as do_install
+
+    voice = do_install(
+        source, directory, voice_id=voice_id, sha256=sha256, force=force, progress=not quiet
+    )
+    typer.echo(f"installed {voice.id} ({voice.engine}) in {voice.folder}")
+
+
+@voices_app.command()
+def remove(
+    voice_id: Annotated[str, typer.Argument(help="Id of the installed voice.")],
+    directory: VoicesDirOpt = None,
+) -> None:
+    """Uninstall a voice."""
+    from narrator.engines.install import remove as do_remove
+
+    folder = do_remove(voice_id, directory)
+    typer.echo(f"removed {voice_id} from {folder}")
+
+
+@voices_app.command("try")
+def try_voice(
+    voice_id: Annotated[str, typer.Argument(help="Voice id (see 'narrator voices list').")],
+    text: Annotated[
+        str | None, typer.Argument(help="What to say (default: a sample Kazakh sentence).")
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="WAV file to write (default: ID-sample.wav)."),
+    ] = None,
+    speaker: Annotated[
+        str | None, typer.Option("--speaker", help="Speaker of a multi-speaker voice.")
+    ] = None,
+    rate: Annotated[
+        int, typer.Option("--rate", min=60, max=450, help="Speaking rate, words per minute.")
+    ] = 160,
+    directory: VoicesDirOpt = None,
+) -> None:
+    """Speak a sample sentence with a voice into a WAV file."""
+    import numpy as np
+    import soundfile
+
+    from narrator.engines import SynthesisParams, load_voice
+    from narrator.fsutil import atomic_path
+
+    params = SynthesisParams(rate_wpm=rate, speaker=speaker)
+    started = time.perf_counter()
+    voice = load_voice(voice_id, params, directory)
+    chunk = voice.synthesize_all(text or SAMPLE_TEXT, params)
+    elapsed = time.perf_counter() - started
+    if not len(chunk.samples) or not np.any(chunk.samples):
+        raise NarratorError(f"voice {voice_id!r} produced no sound for that text")
+    target = output or Path(f"{voice_id}-sample.wav")
+    with atomic_path(target) as tmp:
+        soundfile.write(tmp, chunk.samples, chunk.sample_rate, format="WAV", subtype="PCM_16")
+    typer.echo(
+        f"wrote {target} ({chunk.duration:.1f} s at {chunk.sample_rate} Hz, "
+        f"{voice.engine}, synthesised in {elapsed:.2f} s)"
+    )

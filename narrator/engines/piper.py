@@ -1,0 +1,213 @@
+"""Piper voices (``piper-tts``): an ONNX VITS model plus its ``.onnx.json`` config.
+
+Piper phonemises with its own espeak-ng (Kazakh voices use espeak voice ``kk``), maps
+phonemes to ids with the voice's ``phoneme_id_map`` and runs the model once per
+sentence. narrator changes three things about Piper's defaults:
+
+* the speaking rate comes from ``rate_wpm`` through ``length_scale`` (160 wpm is the
+  voice's own pace: 200 wpm gives ``length_scale`` 0.8 times the voice's);
+* Piper's per-sentence peak normalisation is off (``normalize_audio=False``): it would
+  make every sentence equally loud, and the programme is mastered once at the end;
+* phonemes the voice has no id for are reported once per voice (one warning listing
+  them) instead of Piper's warning at every occurrence.
+
+Pitch has no Piper equivalent and is ignored. ``piper-tts`` is imported only when a
+Piper voice is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from narrator.engines.base import AudioChunk, SynthesisParams, Voice
+from narrator.errors import VoiceError
+
+log = logging.getLogger(__name__)
+
+BASE_RATE_WPM = 160
+"""The speaking rate at which a Piper voice runs at its own ``length_scale``."""
+
+INSTALL_HINT = "pip install 'narrator[piper]'"
+
+
+def _import_piper() -> tuple[Any, Any]:
+    try:
+        from piper import PiperVoice as Piper
+        from piper import SynthesisConfig
+    except ImportError as exc:
+        raise VoiceError(
+            f"Piper voices need the piper-tts package ({exc}); install it with: {INSTALL_HINT}"
+        ) from exc
+    import onnxruntime
+
+    # narrator reports missing phonemes once per voice (see PiperVoice._report_missing);
+    # Piper's own logger would repeat the warning for every occurrence.
+    logging.getLogger("piper.phoneme_ids").setLevel(logging.ERROR)
+    # Model failures reach narrator as exceptions (and may fall back to another voice);
+    # onnxruntime would also print each one to stderr.
+    onnxruntime.set_default_logger_severity(4)
+    return Piper, SynthesisConfig
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 (hex) of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def length_scale_for(rate_wpm: int, voice_length_scale: float) -> float:
+    """Piper's ``length_scale`` for a speaking rate (higher rate, shorter phonemes)."""
+    if rate_wpm <= 0:
+        raise VoiceError(f"speaking rate must be positive, not {rate_wpm} wpm")
+    return voice_length_scale * BASE_RATE_WPM / rate_wpm
+
+
+@dataclass
+class PiperVoice(Voice):
+    """A loaded Piper voice."""
+
+    id: str
+    """narrator's id for the voice."""
+    model_path: Path
+    """The ``.onnx`` model."""
+    config_path: Path
+    """The ``.onnx.json`` config (``model_path`` + ``.json`` by default)."""
+    piper: Any = field(repr=False)
+    """The ``piper.PiperVoice`` doing the work."""
+    speaker: str | None = None
+    """Default speaker (name from ``speaker_id_map`` or index) when params name none."""
+    engine: str = "piper"
+    _missing_reported: set[str] = field(default_factory=set, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @classmethod
+    def load(
+        cls,
+        voice_id: str,
+        model_path: Path,
+        config_path: Path | None = None,
+        *,
+        speaker: str | None = None,
+        gpu: bool = False,
+    ) -> PiperVoice:
+        """Load ``model_path`` (and its config) into an onnxruntime session.
+
+        ``gpu`` uses onnxruntime's CUDA provider when it is present (the
+        ``onnxruntime-gpu`` package); otherwise the voice runs on the CPU with a warning.
+        """
+        piper_cls, _ = _import_piper()
+        model_path = Path(model_path)
+        config_path = Path(config_path) if config_path else Path(f"{model_path}.json")
+        for path in (model_path, config_path):
+            if not path.is_file():
+                raise VoiceError(f"Piper voice {voice_id!r}: {path} does not exist")
+        use_cuda = gpu and _cuda_available(voice_id)
+        try:
+            piper = piper_cls.load(model_path, config_path, use_cuda=use_cuda)
+        except Exception as exc:  # onnxruntime and JSON errors have no common base
+            raise VoiceError(
+                f"Piper voice {voice_id!r} does not load from {model_path}: {_one_line(exc)}"
+            ) from exc
+        voice = cls(voice_id, model_path, config_path, piper, speaker)
+        if speaker is not None:
+            voice.speaker_id(speaker)  # an unknown default speaker fails at load time
+        return voice
+
+    @property
+    def sample_rate(self) -> int:  # type: ignore[override]
+        return int(self.piper.config.sample_rate)
+
+    @cached_property
+    def model_version(self) -> str:  # type: ignore[override]
+        """``piper:`` and the first 16 hex digits of the model's SHA-256."""
+        return f"piper:{file_sha256(self.model_path)[:16]}"
+
+    @property
+    def speakers(self) -> dict[str, int]:
+        """Speaker names and ids of a multi-speaker voice (empty for a single speaker)."""
+        config = self.piper.config
+        if config.num_speakers <= 1:
+            return {}
+        return dict(config.speaker_id_map) or {str(i): i for i in range(config.num_speakers)}
+
+    def speaker_id(self, speaker: str | int | None) -> int | None:
+        """The model's speaker id for a speaker name or index (None: the default)."""
+        if speaker is None or self.piper.config.num_speakers <= 1:
+            return None
+        names = self.piper.config.speaker_id_map
+        if str(speaker) in names:
+            return int(names[str(speaker)])
+        if str(speaker).isdigit() and int(speaker) < self.piper.config.num_speakers:
+            return int(speaker)
+        known = ", ".join(self.speakers) or "none"
+        raise VoiceError(f"voice {self.id!r} has no speaker {speaker!r} (speakers: {known})")
+
+    def synthesis_config(self, params: SynthesisParams) -> Any:
+        """Piper's ``SynthesisConfig`` for narrator's synthesis parameters."""
+        _, synthesis_config = _import_piper()
+        config = self.piper.config
+        extra = params.extra
+        return synthesis_config(
+            speaker_id=self.speaker_id(params.speaker or self.speaker),
+            length_scale=length_scale_for(params.rate_wpm, config.length_scale),
+            noise_scale=float(extra.get("noise_scale", config.noise_scale)),
+            noise_w_scale=float(extra.get("noise_w", config.noise_w_scale)),
+            normalize_audio=False,
+            volume=params.volume / 100,
+        )
+
+    def synthesize(self, text: str, params: SynthesisParams | None = None) -> Iterator[AudioChunk]:
+        """One chunk per sentence Piper finds in ``text``."""
+        params = params or SynthesisParams()
+        syn_config = self.synthesis_config(params)
+        self._report_missing(text)
+        try:
+            for chunk in self.piper.synthesize(text, syn_config):
+                samples = chunk.audio_float_array.astype(np.float32, copy=False)
+                yield AudioChunk(samples, self.sample_rate)
+        except Exception as exc:  # onnxruntime errors have no common base class
+            raise VoiceError(
+                f"voice {self.id!r} failed on {text[:40]!r}: {_one_line(exc)}"
+            ) from exc
+
+    def _report_missing(self, text: str) -> None:
+        """Warn (once per phoneme and voice) about phonemes the voice has no id for."""
+        id_map = self.piper.config.phoneme_id_map
+        found = {p for sentence in self.piper.phonemize(text) for p in sentence}
+        with self._lock:
+            missing = sorted(p for p in found - self._missing_reported if p not in id_map)
+            self._missing_reported.update(missing)
+        if missing:
+            shown = " ".join(f"/{p}/" for p in missing)
+            log.warning(
+                "voice %s cannot say the phonemes %s (skipped; first seen in %r)",
+                self.id,
+                shown,
+                text[:60],
+            )
+
+
+def _cuda_available(voice_id: str) -> bool:
+    import onnxruntime
+
+    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+        return True
+    log.warning("voice %s: no CUDA for onnxruntime here (onnxruntime-gpu); using the CPU", voice_id)
+    return False
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
