@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from narrator import __version__
+from narrator.engines.commands import voices_app
 from narrator.errors import NarratorError
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app = typer.Typer(
 )
 stderr = Console(stderr=True)
 log = logging.getLogger("narrator")
+app.add_typer(voices_app, name="voices")
 
 
 def _version(value: bool) -> None:
