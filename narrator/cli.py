@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from narrator import __version__
 from narrator.engines.commands import voices_app
 from narrator.errors import NarratorError
+from narrator.feed.commands import cache_app, feed_app
 
 app = typer.Typer(
     name="narrator",
@@ -25,6 +26,8 @@ app = typer.Typer(
 stderr = Console(stderr=True)
 log = logging.getLogger("narrator")
 app.add_typer(voices_app, name="voices")
+app.add_typer(feed_app, name="feed", help="Publish a podcast feed of the newsroom's articles.")
+app.add_typer(cache_app, name="cache", help="The cache of synthesised segments.")
 
 
 def _version(value: bool) -> None:
@@ -91,8 +94,12 @@ def speak(
     station: StationOpt = None,
     encoding: EncodingOpt = None,
     quiet: QuietOpt = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Synthesise everything; do not use the cache.")
+    ] = False,
 ) -> None:
     """Read an article or a bulletin aloud into an audio file."""
+    from narrator.cache import SegmentCache
     from narrator.config import load_station
     from narrator.pipeline import produce
     from narrator.text.readers import read_document
@@ -103,8 +110,10 @@ def speak(
     if rate:
         settings.voice.rate_wpm = rate
     document = read_document(input, encoding)
+    use_cache = settings.cache.enabled and not no_cache
+    cache = SegmentCache.for_station(settings) if use_cache else None
     with _progress(quiet, "Synthesising") as update:
-        result = produce(document, output, settings, fmt=fmt, progress=update)
+        result = produce(document, output, settings, fmt=fmt, progress=update, cache=cache)
     for fallback in result.fallbacks:
         stderr.print(
             f"fallback: {fallback.used_voice} read {fallback.text[:50]!r} ({fallback.failed_voice} failed: {fallback.reason})"

@@ -138,13 +138,25 @@ class FeedSettings:
     base_url: str | None = None
     """Public URL of the published folder."""
     out: Path | None = None
-    sources: Path | None = None
+    sources: str | None = None
+    """A folder of articles, an RSS/Atom file or an http(s) URL of one; a relative path
+    is relative to the station file."""
     per_article: bool = False
     keep_episodes: int = 48
     """Retention: newest episodes kept (0 = no limit)."""
     keep_days: int = 0
     """Retention: episodes older than this many days are pruned (0 = no limit)."""
     lock_timeout_s: float = 600.0
+    """How long a build waits for another one to finish before giving up."""
+    owner_email: str | None = None
+    """``itunes:owner`` e-mail (Apple sends feed verification mail there)."""
+    locked: bool = False
+    """``podcast:locked``: ask other platforms not to import the feed."""
+    guid: str | None = None
+    """``podcast:guid`` override (default: from the feed URL at the first build)."""
+    timezone: str | None = None
+    """IANA time zone of edition titles and dates, e.g. ``Asia/Almaty`` (default: the
+    machine's)."""
 
 
 @dataclass

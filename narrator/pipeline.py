@@ -15,12 +15,13 @@ from pathlib import Path
 from narrator.audio.assemble import Assembler, jittered_ms
 from narrator.audio.export import OPUS_RATE, format_for, write_audio
 from narrator.audio.programme import Programme
+from narrator.cache import SegmentCache, voice_fingerprint
 from narrator.config import Station
-from narrator.engines.base import AudioChunk, SynthesisParams
+from narrator.engines.base import AudioChunk, SynthesisParams, Voice
 from narrator.engines.chain import Fallback, VoiceChain
 from narrator.errors import OutputError
 from narrator.text.document import Document, Segment, SegmentKind
-from narrator.text.normalize import load_lexicon, normalize
+from narrator.text.normalize import NORMALIZER_VERSION, load_lexicon, normalize
 from narrator.text.segment import segment_document, split_for_engine
 
 log = logging.getLogger(__name__)
@@ -71,21 +72,42 @@ def synthesise(
     station: Station,
     chain: VoiceChain,
     progress: ProgressCallback | None = None,
+    cache: SegmentCache | None = None,
 ) -> list[SpokenSegment]:
-    """Normalise each segment, cut it into engine-sized chunks and synthesise them."""
+    """Normalise each segment, cut it into engine-sized chunks and synthesise them.
+
+    With a ``cache``, a chunk already synthesised (by any earlier run) is reused.
+    """
     lexicon = load_lexicon(station.text.lexicon) if station.text.lexicon else None
+    fingerprints: dict[str, str] = {}
+
+    def cache_key(voice: Voice, piece: str) -> str:
+        if voice.id not in fingerprints:
+            fingerprints[voice.id] = voice_fingerprint(voice)
+        return SegmentCache.key(piece, fingerprints[voice.id], chain.params, NORMALIZER_VERSION)
+
     spoken_segments: list[SpokenSegment] = []
     for index, segment in enumerate(segments):
         spoken = normalize(segment.text, register=station.text.register, lexicon=lexicon)
         chunks: list[AudioChunk] = []
         voice_id = chain.voice_ids[0]
         for piece in split_for_engine(spoken, station.text.max_chunk_chars):
-            chunk, voice = chain.synthesize(piece)
+            # Look up under the primary voice: it is the one the chain would use.
+            cached = cache.get(cache_key(chain.primary, piece)) if cache is not None else None
+            if cached is not None:
+                chunk, voice_id = cached, chain.primary.id
+            else:
+                chunk, voice = chain.synthesize(piece)
+                if cache is not None:
+                    # Filed under the voice that really spoke it (maybe a fallback).
+                    cache.put(cache_key(voice, piece), chunk)
+                voice_id = voice.id
             chunks.append(chunk)
-            voice_id = voice.id
         spoken_segments.append(SpokenSegment(segment, spoken, chunks, voice_id))
         if progress:
             progress(index + 1, len(segments))
+    if cache is not None:
+        cache.prune_if_grown()
     return spoken_segments
 
 
@@ -126,6 +148,7 @@ def produce(
     *,
     fmt: str | None = None,
     progress: ProgressCallback | None = None,
+    cache: SegmentCache | None = None,
 ) -> Production:
     """Speak ``document`` into ``output`` (written atomically)."""
     started = time.perf_counter()
@@ -135,7 +158,7 @@ def produce(
         raise OutputError(f"{output}: is a directory")
     chain = make_chain(station)
     segments = plan_segments(document, station)
-    spoken = synthesise(segments, station, chain, progress)
+    spoken = synthesise(segments, station, chain, progress, cache)
     # Opus only exists at 48 kHz; every other format uses the station's rate.
     rate = OPUS_RATE if chosen == "opus" else station.audio.sample_rate
     programme = assemble(spoken, station, document.title, rate)
