@@ -1,0 +1,132 @@
+"""The Kazakh text normaliser: written news Kazakh in, the words a newsreader says out.
+
+``normalize`` rewrites numbers, dates, times, money, units, percentages, Roman numerals,
+abbreviations, acronyms and Latin words as Kazakh words, regenerating written endings
+for the last spoken word. ``explain`` lists the spans it rewrote; ``check`` lists what is
+left that a Kazakh voice cannot say.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from narrator.text.normalize.lexicon import Lexicon, load_lexicon
+from narrator.text.normalize.semiotic import Span
+from narrator.text.normalize.tables import abbreviations
+from narrator.text.normalize.tagger import tag
+from narrator.text.normalize.verbalizer import verbalize
+
+NORMALIZER_VERSION = "1.0.0"
+REGISTERS = ("news", "formal")
+
+__all__ = [
+    "NORMALIZER_VERSION",
+    "Lexicon",
+    "Problem",
+    "Span",
+    "check",
+    "explain",
+    "load_lexicon",
+    "normalize",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something a Kazakh voice cannot say: 1-based line and column, the text, why."""
+
+    line: int
+    column: int
+    text: str
+    reason: str
+
+
+_OPENERS = "«\"“„'(["
+_SENTENCE_END = ".!?…"
+_WORD_BEFORE_DOT_RE = re.compile(r"(\S+)\.$")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Whether ``start`` begins a sentence (or the text, or a line)."""
+    pos = start - 1
+    while pos >= 0 and text[pos] in _OPENERS:
+        pos -= 1
+    if pos < 0 or text[pos] == "\n":
+        return True
+    if not text[pos].isspace():
+        return False
+    while pos >= 0 and text[pos] in " \t\u00a0":
+        pos -= 1
+    if pos < 0 or text[pos] == "\n":
+        return True
+    if text[pos] not in _SENTENCE_END:
+        return False
+    if text[pos] == ".":
+        word = _WORD_BEFORE_DOT_RE.search(text, max(0, pos - 12), pos + 1)
+        if word is not None and word.group(0).lstrip(_OPENERS) in abbreviations():
+            return False
+    return True
+
+
+def _spans(text: str, register: str, lexicon: Lexicon | None) -> list[Span]:
+    formal = register == "formal"
+    spans: list[Span] = []
+    for tagged in tag(text, lexicon.pattern if lexicon is not None else None):
+        if tagged.cls == "lexicon" and lexicon is not None:
+            tagged.words = lexicon.spoken_for(tagged.words)
+        spoken = verbalize(tagged, formal=formal)
+        written = text[tagged.start : tagged.end]
+        if (
+            spoken
+            and spoken[0].islower()
+            and (written[:1].isupper() or not written[:1].isalpha())
+            and _starts_sentence(text, tagged.start)
+        ):
+            spoken = spoken[0].upper() + spoken[1:]
+        spans.append(Span(tagged.start, tagged.end, written, tagged.cls, spoken))
+    return spans
+
+
+def explain(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> list[Span]:
+    """Every non-plain span of ``text``: where it is, what was written, its class and
+    what is said for it."""
+    return _spans(text, register, lexicon)
+
+
+def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> str:
+    """Turn written Kazakh news text into the words a newsreader says.
+
+    ``register="formal"`` says бір жүз / бір мың; ``lexicon`` is a user lexicon applied
+    before the built-in tables. Deterministic, idempotent, and never raises on text.
+    """
+    pieces: list[str] = []
+    pos = 0
+    for span in _spans(text, register, lexicon):
+        pieces.append(text[pos : span.start])
+        pieces.append(span.spoken)
+        pos = span.end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+_PROBLEM_RE = re.compile(
+    r"(?P<digits>[0-9]+)|(?P<latin>[A-Za-z]+)"
+    r"|(?P<symbol>[%‰№$€£¥₽₸₺₴°²³½¼¾⅓⅔×÷=@#§&~^*_\\|<>]|(?<=\w)[/:+](?=\w))"
+)
+_PROBLEM_REASONS = {
+    "digits": "digits",
+    "latin": "Latin letters",
+    "symbol": "a symbol that needs reading",
+}
+
+
+def check(text: str) -> list[Problem]:
+    """What is left in ``text`` (normally normalised text) that a Kazakh voice cannot
+    say: digits, Latin letters and symbols that need reading, with 1-based positions."""
+    problems: list[Problem] = []
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        for m in _PROBLEM_RE.finditer(line):
+            kind = m.lastgroup or "symbol"
+            problems.append(Problem(line_number, m.start() + 1, m.group(0), _PROBLEM_REASONS[kind]))
+    return problems

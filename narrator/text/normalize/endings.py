@@ -1,0 +1,314 @@
+"""The ending generator: parse a written Kazakh ending and regenerate it for a spoken word.
+
+Authors write endings after numbers, symbols and abbreviations harmonised with what they
+had in mind (`100-ға`, `5%-ке`), so the written form is only read for *which* ending it
+is; the surface form is generated again from the last spoken word with vowel harmony,
+consonant assimilation, у/и/й as consonants, devoicing of loanword-final д/б and the
+stem changes of possessives (қырық → қырқы, серіктестік → серіктестігі).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+BACK_VOWELS = frozenset("аоұыяёю")
+FRONT_VOWELS = frozenset("әеіөүэ")
+TRUE_VOWELS = BACK_VOWELS | FRONT_VOWELS
+GLIDES = frozenset("уйи")
+# Voiceless, plus the loanword-final б в г д that are said devoiced (миллиард → миллиардқа).
+VOICELESS = frozenset("пкқтсшщфхһцчбвгд")
+NASALS = frozenset("мнң")
+SIBILANTS = frozenset("зж")
+
+# Final-sound classes that decide the connecting consonant.
+VOWEL, GLIDE, NASAL, SIBILANT, L_SOUND, R_SOUND, HARD = "V", "G", "N", "Z", "L", "R", "T"
+
+# Number words whose stem changes before a vowel-initial suffix.
+STEM_BEFORE_VOWEL = {"қырық": "қырқ", "ауыз": "ауз", "орын": "орн"}
+# Final consonants voiced before a vowel-initial suffix (одақ → одағы).
+VOICING = {"к": "г", "қ": "ғ", "п": "б"}
+COLLECTIVE = {
+    "бір": "біреу",
+    "екі": "екеу",
+    "үш": "үшеу",
+    "төрт": "төртеу",
+    "бес": "бесеу",
+    "алты": "алтау",
+    "жеті": "жетеу",
+    "сегіз": "сегізеу",
+    "тоғыз": "тоғызау",
+    "он": "онау",
+}
+CASES = ("dat", "loc", "abl", "acc", "gen", "ins")
+
+
+@dataclass(frozen=True, slots=True)
+class Ending:
+    """A grammatical ending as an ordered tuple of morphemes.
+
+    Morphemes: ``ord`` (ordinal), ``coll`` (collective), ``pl`` (plural), ``poss``
+    (3rd person possessive), a case (``dat loc abl acc gen ins``), ``adj`` (-дық/-лық),
+    ``sim`` (-дай/-дей), ``gy`` (-ғы/-гі, as in -дағы).
+    """
+
+    morphemes: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.morphemes)
+
+    def without(self, morpheme: str) -> Ending:
+        """The same ending without one morpheme."""
+        return Ending(tuple(m for m in self.morphemes if m != morpheme))
+
+    def has(self, morpheme: str) -> bool:
+        """Whether the ending contains ``morpheme``."""
+        return morpheme in self.morphemes
+
+
+NO_ENDING = Ending(())
+
+_WRITTEN_ENDING_RE = re.compile(
+    r"""
+    (?P<ord>с?[ыі]?н?ш[ыі])?
+    (?P<coll>[еа]у)?
+    (?P<pl>[лдт][ае]р)?
+    (?:
+        (?P<poss>с?[ыі])(?P<pcase>н[ае]|нд[ае]|н[ае]н|н[ыі]ң|н|[мбп]ен)?
+      | (?P<adj>[лдт][ыі][қк]|[лдт][ыі][ғг](?=[ыі]))(?P<adjposs>[ыі])?
+      | (?P<case>[ғгқк][ае]|[дт][ае]|[дтн][ае]н|[дтн][ыі]ң|[дтн][ыі]|[мбп]ен)
+      | (?P<sim>[дт][ае]й)
+    )?
+    (?P<gy>[ғгқк][ыі])?
+    """,
+    re.VERBOSE,
+)
+
+
+def _case_of(form: str) -> str:
+    """Which case a written case ending (with or without the possessive n) is."""
+    if form.endswith("ң"):
+        return "gen"
+    if form.endswith("ен") and form[0] in "мбп":
+        return "ins"
+    if form.endswith(("ан", "ен")):
+        return "abl"
+    if form[0] in "ғгқк" or form in ("на", "не"):
+        return "dat"
+    if form.endswith(("а", "е")):
+        return "loc"
+    return "acc"
+
+
+@lru_cache(maxsize=4096)
+def parse_ending(written: str) -> Ending | None:
+    """Parse a written ending such as ``ке``, ``ның``, ``інші``, ``дағы`` (without its
+    hyphen or apostrophe); ``None`` if it is not an ending (then it is a word)."""
+    form = written.lower()
+    if not form:
+        return None
+    m = _WRITTEN_ENDING_RE.fullmatch(form)
+    if m is None:
+        return None
+    morphemes: list[str] = []
+    if m["ord"]:
+        morphemes.append("ord")
+    if m["coll"]:
+        morphemes.append("coll")
+    if m["pl"]:
+        morphemes.append("pl")
+    if m["poss"]:
+        morphemes.append("poss")
+        if m["pcase"]:
+            morphemes.append(_case_of(m["pcase"]))
+    elif m["case"]:
+        morphemes.append(_case_of(m["case"]))
+    elif m["adj"]:
+        morphemes.append("adj")
+        if m["adjposs"]:
+            morphemes.append("poss")
+    elif m["sim"]:
+        morphemes.append("sim")
+    if m["gy"]:
+        morphemes.append("gy")
+    return Ending(tuple(morphemes))
+
+
+def is_back(word: str) -> bool:
+    """Vowel harmony class of a word: True for back (а о ұ ы), False for front."""
+    lowered = word.lower()
+    for index in range(len(lowered) - 1, -1, -1):
+        ch = lowered[index]
+        if ch in BACK_VOWELS:
+            return True
+        if ch in FRONT_VOWELS:
+            return False
+        if ch == "ь" and index == len(lowered) - 1:
+            return False  # рубль → рубльге
+    if "у" in lowered:
+        return True
+    return "и" not in lowered
+
+
+def final_class(word: str) -> str:
+    """The class of the last sound of a word (vowel, glide, nasal, sibilant, л, р, hard)."""
+    lowered = word.lower().rstrip("ьъ")
+    ch = lowered[-1:] or "а"
+    if ch in TRUE_VOWELS:
+        return VOWEL
+    if ch in GLIDES:
+        return GLIDE
+    if ch in NASALS:
+        return NASAL
+    if ch in SIBILANTS:
+        return SIBILANT
+    if ch == "л":
+        return L_SOUND
+    if ch == "р":
+        return R_SOUND
+    if ch in VOICELESS:
+        return HARD
+    if ch.isalpha():
+        return SIBILANT  # ғ and other voiced consonants take voiced endings
+    return VOWEL
+
+
+def _harmonise(back: bool, back_form: str, front_form: str) -> str:
+    return back_form if back else front_form
+
+
+def _stem_before_vowel(word: str) -> str:
+    """The stem a vowel-initial suffix attaches to (қырық → қырқ, одақ → одағ)."""
+    lowered = word.lower()
+    if lowered in STEM_BEFORE_VOWEL:
+        changed = STEM_BEFORE_VOWEL[lowered]
+        return _match_case(word, changed)
+    if word.endswith(("ь", "Ь")):
+        word = word[:-1]  # рубль → рублі
+    last = word[-1:]
+    if last.lower() in VOICING and len(word) > 3 and any(ch in TRUE_VOWELS for ch in lowered):
+        voiced = VOICING[last.lower()]
+        return word[:-1] + (voiced.upper() if last.isupper() else voiced)
+    return word
+
+
+def _match_case(original: str, changed: str) -> str:
+    if original.isupper() and len(original) > 1:
+        return changed.upper()
+    if original[:1].isupper():
+        return changed[:1].upper() + changed[1:]
+    return changed
+
+
+def _suffix(word: str, morpheme: str, after_possessive: bool) -> str:
+    """``word`` with one morpheme attached."""
+    back = is_back(word)
+    cls = final_class(word)
+    if morpheme == "ord":
+        lowered = word.lower()
+        if lowered == "жиырма":
+            return word + "сыншы"
+        if cls == VOWEL:
+            return word + _harmonise(back, "ншы", "нші")
+        return _stem_before_vowel(word) + _harmonise(back, "ыншы", "інші")
+    if morpheme == "coll":
+        collective = COLLECTIVE.get(word.lower())
+        return _match_case(word, collective) if collective else word
+    if morpheme == "poss":
+        if cls == VOWEL:
+            return word + _harmonise(back, "сы", "сі")
+        return _stem_before_vowel(word) + _harmonise(back, "ы", "і")
+    if morpheme in ("pl", "adj"):
+        if cls in (VOWEL, R_SOUND, GLIDE):
+            consonant = "л"
+        elif cls == HARD:
+            consonant = "т"
+        else:
+            consonant = "д"
+        tail = _harmonise(back, "ар", "ер") if morpheme == "pl" else _harmonise(back, "ық", "ік")
+        return word + consonant + tail
+    if morpheme == "sim":
+        return word + ("т" if cls == HARD else "д") + _harmonise(back, "ай", "ей")
+    if morpheme == "gy":
+        return word + _harmonise(back, "қы", "кі") if cls == HARD else word + _harmonise(
+            back, "ғы", "гі"
+        )
+    if after_possessive:
+        return word + _harmonise(back, *_AFTER_POSSESSIVE[morpheme])
+    return word + _case_suffix(morpheme, cls, back)
+
+
+_AFTER_POSSESSIVE = {
+    "dat": ("на", "не"),
+    "loc": ("нда", "нде"),
+    "abl": ("нан", "нен"),
+    "acc": ("н", "н"),
+    "gen": ("ның", "нің"),
+    "ins": ("мен", "мен"),
+}
+
+
+def _case_suffix(case: str, cls: str, back: bool) -> str:
+    if case == "dat":
+        return _harmonise(back, "қа", "ке") if cls == HARD else _harmonise(back, "ға", "ге")
+    if case == "loc":
+        return _harmonise(back, "та", "те") if cls == HARD else _harmonise(back, "да", "де")
+    if case == "abl":
+        if cls == NASAL:
+            return _harmonise(back, "нан", "нен")
+        return _harmonise(back, "тан", "тен") if cls == HARD else _harmonise(back, "дан", "ден")
+    if case == "acc":
+        if cls == VOWEL:
+            return _harmonise(back, "ны", "ні")
+        return _harmonise(back, "ты", "ті") if cls == HARD else _harmonise(back, "ды", "ді")
+    if case == "gen":
+        if cls in (VOWEL, NASAL):
+            return _harmonise(back, "ның", "нің")
+        return _harmonise(back, "тың", "тің") if cls == HARD else _harmonise(back, "дың", "дің")
+    # instrumental
+    if cls == SIBILANT:
+        return "бен"
+    return "пен" if cls == HARD else "мен"
+
+
+_LAST_WORD_RE = re.compile(r"(.*[\s\-])?(\S+)$", re.DOTALL)
+
+
+def inflect(phrase: str, ending: Ending | None, *, base_possessive: bool = False) -> str:
+    """Attach ``ending`` to the last word of ``phrase``.
+
+    ``base_possessive`` says the last word already carries a 3rd person possessive
+    (Республикасы), so cases take their post-possessive forms (Республикасына).
+    """
+    if not ending or not phrase:
+        return phrase
+    m = _LAST_WORD_RE.match(phrase)
+    if m is None:
+        return phrase
+    head, word = m.group(1) or "", m.group(2)
+    after_possessive = base_possessive
+    for morpheme in ending.morphemes:
+        if morpheme == "poss" and after_possessive:
+            continue  # already possessive: Республикасы + -ы stays Республикасы
+        word = _suffix(word, morpheme, after_possessive)
+        after_possessive = morpheme == "poss"
+    return head + word
+
+
+def ordinal_suffix(phrase: str) -> str:
+    """``phrase`` with its last word made ordinal (бес → бесінші, қырық → қырқыншы)."""
+    return inflect(phrase, Ending(("ord",)))
+
+
+def attributive_case(phrase: str, case: str) -> str:
+    """``phrase`` with one case ending on its last word."""
+    return inflect(phrase, Ending((case,)))
+
+
+def instrumental_particle(word: str) -> str:
+    """The separate particle мен/бен/пен that joins ``word`` to what follows."""
+    cls = final_class(word)
+    if cls == SIBILANT:
+        return "бен"
+    return "пен" if cls == HARD else "мен"

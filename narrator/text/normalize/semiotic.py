@@ -1,0 +1,65 @@
+"""The data the tagger hands to the verbalisers: spans, numbers and amounts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from narrator.text.normalize.endings import Ending
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A non-plain piece of the input: where it is, what was written, its class and
+    what is said for it."""
+
+    start: int
+    end: int
+    written: str
+    cls: str
+    spoken: str
+
+
+@dataclass(frozen=True, slots=True)
+class Number:
+    """A written number: its integer digits, decimal digits (if any) and sign word."""
+
+    digits: str
+    fraction: str | None = None
+    sign: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """One number, or the two ends of a range, with the scale word written after it
+    (млн → миллион). ``joiner`` separates range ends ("-", " – " or the мен particle
+    before аралығында); ``ordinal`` makes every end an ordinal."""
+
+    numbers: tuple[Number, ...]
+    joiner: str = "-"
+    ordinal: bool = False
+    scale: str = ""
+    join_with_particle: bool = False
+
+
+@dataclass(slots=True)
+class Tagged:
+    """A span the tagger classified, before verbalisation.
+
+    ``cls`` picks the verbaliser; ``amount`` holds the numbers of numeric classes;
+    ``words`` holds the words said after the amount (unit, currency, пайыз, жылы) or the
+    whole spoken form of a word class; ``ending`` is the written ending to regenerate on
+    the last spoken word; ``base_possessive`` says that word already ends in a
+    possessive; ``prefix`` and ``tail`` are said before and after everything (the space
+    in `Ту-154` → Ту жүз елу төрт, the noun in `1-сынып` → бірінші сынып).
+    """
+
+    start: int
+    end: int
+    cls: str
+    amount: Amount | None = None
+    words: str = ""
+    ending: Ending | None = None
+    base_possessive: bool = False
+    prefix: str = ""
+    tail: str = ""
+    values: tuple[str, ...] = field(default_factory=tuple)

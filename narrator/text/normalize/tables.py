@@ -1,0 +1,82 @@
+"""The built-in vocabularies, read once from the TSV files in ``data/``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One vocabulary entry: its spoken form and its flags."""
+
+    spoken: str
+    flags: frozenset[str]
+
+
+def read_tsv(path: Path) -> list[tuple[int, list[str]]]:
+    """Rows of a TSV file with their 1-based line numbers; ``#`` comments and blank lines
+    are skipped."""
+    rows: list[tuple[int, list[str]]] = []
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            stripped = line.rstrip("\r\n")
+            if not stripped.strip() or stripped.lstrip().startswith("#"):
+                continue
+            rows.append((number, stripped.split("\t")))
+    return rows
+
+
+def _entries(name: str) -> dict[str, Entry]:
+    table: dict[str, Entry] = {}
+    for _, fields in read_tsv(DATA_DIR / name):
+        if len(fields) < 2:
+            continue
+        flags = frozenset(f.strip() for f in fields[2].split(",")) if len(fields) > 2 else frozenset()
+        table[fields[0].strip()] = Entry(fields[1].strip(), flags)
+    return table
+
+
+@cache
+def abbreviations() -> dict[str, Entry]:
+    """Abbreviations (ҚР, т.б., обл.) → expansion and flags."""
+    return _entries("abbreviations.tsv")
+
+
+@cache
+def units() -> dict[str, Entry]:
+    """Units written after a number (км, кг, м²)."""
+    return _entries("units.tsv")
+
+
+@cache
+def currencies() -> dict[str, Entry]:
+    """Currency signs and abbreviations ($, ₸, тг)."""
+    return _entries("currencies.tsv")
+
+
+@cache
+def scales() -> dict[str, Entry]:
+    """Scale words written after a number (млн, млрд, мың)."""
+    return _entries("scales.tsv")
+
+
+@cache
+def acronym_words() -> dict[str, Entry]:
+    """All-caps acronyms said as words (НАТО, ЮНЕСКО)."""
+    return _entries("acronym_words.tsv")
+
+
+@cache
+def letter_names() -> dict[str, str]:
+    """Kazakh letter names for spelling acronyms, keyed by the capital letter."""
+    return {letter: entry.spoken for letter, entry in _entries("letters.tsv").items()}
+
+
+@cache
+def months() -> dict[int, str]:
+    """Month number → month name."""
+    return {int(number): entry.spoken for number, entry in _entries("months.tsv").items()}

@@ -1,0 +1,839 @@
+"""The tagger: finds the spans of a text that are not plain words and classifies them.
+
+One precompiled regex finds candidates (a digit, a sign before a digit, a symbol, a
+Roman numeral, a Latin letter, an all-caps token, a listed abbreviation); a handler per
+kind of candidate reads as much as belongs to the span (a number with its range, per
+cent sign, scale word, unit, currency and written ending) and looks at the next word for
+what decides the class (a form of жыл, a month name, ғасыр, аралығында). Plain text
+between candidates is never looked at again, which keeps the tagger fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+
+from narrator.text.normalize.endings import Ending, inflect, parse_ending
+from narrator.text.normalize.roman import roman_value
+from narrator.text.normalize.semiotic import Amount, Number, Tagged
+from narrator.text.normalize.tables import (
+    Entry,
+    abbreviations,
+    acronym_words,
+    currencies,
+    months,
+    scales,
+    units,
+)
+
+UPPER = "А-ЯЁӘҒҚҢӨҰҮҺІ"
+LOWER = "а-яёәғқңөұүһі"
+CYRILLIC = UPPER + LOWER
+HYPHENS = "-‐‑"
+APOSTROPHES = "'’ʼ`"
+GROUP_SPACES = " \u00a0\u202f\u2009"
+MINUS_SIGNS = "-‐‑–−"
+CURRENCY_SIGNS = "$€£¥₽₸₺₴"
+CLOSING_QUOTES = "»\"”“'’"
+SENTENCE_END = ".!?…"
+
+# Particles written after a hyphen that are not endings: 5-ақ → бес-ақ.
+PARTICLES = frozenset({"ақ", "ау", "ай", "мыс", "ғой", "ды", "ші"})
+# Words after "N жыл" that make it a duration, not a year.
+DURATION_AFTER_YEAR = frozenset({"бойы", "бұрын", "ішінде", "өтті", "толды", "өтсе", "толады"})
+DURATION_AFTER_FROM_YEAR = frozenset({"астам", "аса", "артық", "кем", "көп", "ұзақ"})
+# What follows `ж.` decides how it is said.
+FROM_YEAR_AFTER = frozenset({"бастап", "бері", "кейін", "соң", "әрі", "бұрын", "басталып"})
+TO_YEAR_AFTER = frozenset({"дейін", "шейін", "таман", "қарай"})
+# Words that a possessive abbreviation does not take the genitive before.
+NOT_POSSESSED = frozenset(
+    {
+        "туралы", "арқылы", "бойынша", "сияқты", "жайлы", "тарапынан", "үшін", "мен", "бен",
+        "пен", "және", "не", "немесе", "да", "де", "та", "те", "ғана", "әлі", "жоқ", "бар",
+        "емес", "соңғы", "алғашқы", "бүгінгі", "ішкі", "сыртқы", "қазіргі", "кейінгі",
+        "бұрынғы", "жоғарғы", "төменгі", "жылғы", "биылғы", "былтырғы", "кезекті", "тағы",
+        "әрі", "бірі", "бәрі", "көбі", "кейбірі", "тиісті", "осы", "сол", "бұл",
+    }
+)  # fmt: skip
+POSSESSED_SUFFIX_RE = re.compile(r"(?:[ыі]|с[ыі])(?:н[ае]|нд[ае]|н[ае]н|н[ыі]ң|н|мен)?$")
+VERB_LIKE_RE = re.compile(r"(?:[дл][ыі]|[ткқпсшч]т[ыі]|[ғгқк][ыі])$")
+POSSESSED_NOUNS_FOR_CENTURY = ("бас", "орта", "аяғ", "аяқ", "соң", "екінші", "бірінші", "жарт")
+
+_NUMBER_ATOM_RE = re.compile(
+    rf"""
+    (?P<int>
+        [0-9]{{1,3}}(?:[{GROUP_SPACES}][0-9]{{3}})+(?![0-9])
+      | [0-9]{{1,3}}(?:\.[0-9]{{3}})+(?!\.?[0-9])
+      | [0-9]{{1,3}}(?:,[0-9]{{3}}){{2,}}(?![0-9])
+      | [0-9]+
+    )
+    (?:[,.](?P<frac>[0-9]+))?
+    """,
+    re.VERBOSE,
+)
+_PHONE_RE = re.compile(
+    r"(?:\+[0-9]{1,3}|8)(?:[ \-]?\(?[0-9]{2,5}\)?)(?:[ \-]?[0-9]{2,4}){2,4}(?![0-9])"
+)
+_LOCAL_PHONE_RE = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{2}(?![0-9])")
+_DATE_RE = re.compile(r"([0-9]{1,2})([./])([0-9]{1,2})\2([0-9]{4})(?![0-9])")
+_ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])")
+_CLOCK_RE = re.compile(r"([0-9]{1,2}):([0-9]{2})(?![0-9:])")
+_DOTTED_CLOCK_RE = re.compile(r"([0-9]{1,2})\.([0-9]{2})(?![0-9])")
+_SCORE_RE = re.compile(r"([0-9]{1,3}):([0-9]{1,3})(?![0-9:])")
+_FRACTION_RE = re.compile(r"([0-9]+)/([0-9]+)(?![0-9/])")
+_TIME_RANGE_DASH_RE = re.compile(r"\s?[–—]\s?|[-‐‑]")
+_RANGE_DASH_RE = re.compile(rf"(\s?[–—]\s?|[{HYPHENS}])(?=[-–−+]?[{CURRENCY_SIGNS}]?[0-9])")
+_PERCENT_RE = re.compile(r"[ \u00a0]?%")
+_ENDING_RE = re.compile(rf"([{HYPHENS}{APOSTROPHES}])?([{CYRILLIC}]+)")
+_NEXT_WORD_RE = re.compile(r"[ \u00a0\t]*[«\"“(]?([^\W\d_]+)")
+_YEAR_ABBREVIATION_RE = re.compile(r"[ \u00a0]?(жж\.|ж\.ж\.|ж\.|ғғ\.|ғ\.)(?!\w)")
+_CLOCK_WORD_BEFORE_RE = re.compile(r"(?:сағат|сағ\.?)[ \u00a0]*$", re.IGNORECASE)
+_LATIN_TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+_WORD_AROUND_RE = re.compile(rf"[A-Za-z{CYRILLIC}]+")
+_ROMAN_RE = re.compile(r"[IVXLCDMІХ]+")
+_CAPS_WORD_RE = re.compile(rf"[{UPPER}]{{2,}}(?![{LOWER}])")
+
+# Latin lookalikes typed inside Cyrillic words (бiр with a Latin i).
+HOMOGLYPHS = str.maketrans("aceiopxyAСEHIKMOPTXBcі", "асеіорхуАСЕНІКМОРТХВсі")
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _unit_re() -> re.Pattern[str]:
+    written = list(units()) + [w for w in currencies() if not _is_sign(w)]
+    return re.compile(rf"[ \u00a0\u202f]?({_alternation(written)})(?![\w²³])")
+
+
+@cache
+def _scale_re() -> re.Pattern[str]:
+    return re.compile(rf"[ \u00a0\u202f]({_alternation(list(scales()))})(?!\w)")
+
+
+@cache
+def _month_re() -> re.Pattern[str]:
+    return re.compile(rf"({_alternation(list(months().values()))})(.*)")
+
+
+def _is_sign(written: str) -> bool:
+    return all(ch in CURRENCY_SIGNS or ch.isascii() for ch in written)
+
+
+def _is_caps(word: str) -> bool:
+    return _CAPS_WORD_RE.fullmatch(word) is not None
+
+
+@cache
+def candidate_re() -> re.Pattern[str]:
+    """The regex that finds every place where a span may start."""
+    listed = [w for w in abbreviations() if not _is_caps(w)]
+    return re.compile(
+        rf"""
+          (?P<digit>[0-9])
+        | (?P<sign>[{MINUS_SIGNS}+](?=[0-9]))
+        | (?P<symbol>[{CURRENCY_SIGNS}№%½¼¾⅓⅔°℃&])
+        | (?P<roman>(?<!\w)[IVXLCDMІХ]+(?![\w]))
+        | (?P<latin>[A-Za-z])
+        | (?P<caps>(?<!\w)[{UPPER}]{{2,}}(?![{LOWER}A-Za-z0-9]))
+        | (?P<abbreviation>(?<![\w.])(?:{_alternation(listed)})(?!\w))
+        """,
+        re.VERBOSE,
+    )
+
+
+# ---------------------------------------------------------------------------
+# Context helpers
+
+
+def _next_word(text: str, pos: int) -> tuple[str, int, int]:
+    """The next word after ``pos`` (lowercased), its start and end; ("", pos, pos) if
+    punctuation or a digit comes first."""
+    m = _NEXT_WORD_RE.match(text, pos)
+    if m is None:
+        return "", pos, pos
+    return m.group(1).lower(), m.start(1), m.end(1)
+
+
+def _stem_and_rest(word: str, stem: str) -> str | None:
+    """The ending after ``stem`` if ``word`` is ``stem`` plus an ending, else None."""
+    if not word.startswith(stem):
+        return None
+    rest = word[len(stem) :]
+    if rest == "" or parse_ending(rest) is not None:
+        return rest
+    return None
+
+
+def _is_month_word(word: str) -> bool:
+    m = _month_re().match(word)
+    return m is not None and (m.group(2) == "" or parse_ending(m.group(2)) is not None)
+
+
+def _year_rest(word: str) -> str | None:
+    """The ending of a form of жыл (жылы → ы), or None if the word is not one."""
+    return _stem_and_rest(word, "жыл")
+
+
+def _is_century_word(word: str) -> bool:
+    return _stem_and_rest(word, "ғасыр") is not None
+
+
+def _year_is_ordinal(value: int, rest: str, following: str) -> bool:
+    """Whether a number before a form of жыл is a year (ordinal) or a duration."""
+    ending = parse_ending(rest) if rest else Ending(())
+    if ending is None or ending.has("adj") or ending.has("sim"):
+        return False
+    plausible_year = 1000 <= value <= 2199
+    if rest == "ы" or rest.startswith("дар"):
+        return True
+    if not plausible_year:
+        return False
+    if rest == "" and following in DURATION_AFTER_YEAR:
+        return False
+    return not (rest.startswith("дан") and following in DURATION_AFTER_FROM_YEAR)
+
+
+def _possesses_next(text: str, pos: int) -> bool:
+    """Whether the words after ``pos`` hold a possessed noun (Президенті, бас директоры)
+    that an abbreviation before them stands in the genitive to."""
+    for index in range(3):
+        word, _, end = _next_word(text, pos)
+        if not word or text[pos:end].count("\n"):
+            return False
+        if word in NOT_POSSESSED:
+            return False
+        if (
+            len(word) > 3
+            and POSSESSED_SUFFIX_RE.search(word)
+            and not VERB_LIKE_RE.search(word)
+            or word.endswith(("банкі", "лары", "лері", "дары", "дері", "тары", "тері"))
+        ):
+            return True
+        if index == 0 and word.endswith(("ды", "ді", "ты", "ті", "ған", "ген", "қан", "кен")):
+            return False
+        pos = end
+    return False
+
+
+def _after_name(text: str, start: int) -> bool:
+    """Whether an organisation name (a closing quote or a capitalised word) comes just
+    before ``start``."""
+    before = text[max(0, start - 40) : start].rstrip()
+    if not before:
+        return False
+    if before[-1] in CLOSING_QUOTES:
+        return True
+    m = re.search(rf"([A-Za-z{CYRILLIC}]+)$", before)
+    return m is not None and m.group(1)[0].isupper() and not _is_caps(m.group(1))
+
+
+def _year_word_for(text: str, pos: int, plural: bool) -> str:
+    """How `ж.` / `жж.` is said, from what follows it."""
+    word, _, end = _next_word(text, pos)
+    if plural:
+        if word.startswith("аралығ"):
+            return "жылдар"
+        return "жылдардан" if word in FROM_YEAR_AFTER else "жылдары"
+    if word in FROM_YEAR_AFTER:
+        return "жылдан"
+    if word in TO_YEAR_AFTER:
+        return "жылға"
+    if _is_month_word(word):
+        return "жылғы"
+    if not word:
+        m = re.match(r"[ \u00a0]*[0-9]{1,2}(?:-[а-я]+)?[ \u00a0]+([^\W\d_]+)", text[pos : pos + 40])
+        if m and _is_month_word(m.group(1).lower()):
+            return "жылғы"
+    del end
+    return "жылы"
+
+
+def _century_word_for(text: str, pos: int, plural: bool) -> str:
+    word, _, _ = _next_word(text, pos)
+    base = "ғасырлар" if plural else "ғасыр"
+    if word.startswith(POSSESSED_NOUNS_FOR_CENTURY) or re.match(
+        r"[ \u00a0]*[0-9]+-жылдар", text[pos : pos + 20]
+    ):
+        return base + "дың"
+    return base
+
+
+def _keeps_full_stop(text: str, end: int) -> bool:
+    """Whether the full stop of an abbreviation ending at ``end`` also ends a sentence."""
+    rest = text[end : end + 3]
+    if not rest.strip():
+        return True
+    if rest[0] == "\n":
+        return True
+    stripped = rest.lstrip(" \u00a0")
+    return rest[0] in " \u00a0" and bool(stripped) and (stripped[0].isupper() or stripped[0] in "«\"")
+
+
+# ---------------------------------------------------------------------------
+# Numbers
+
+
+def _sign_word(ch: str) -> str:
+    return "плюс" if ch == "+" else "минус"
+
+
+def _parse_atom(text: str, pos: int, sign: str = "") -> tuple[Number, int] | None:
+    m = _NUMBER_ATOM_RE.match(text, pos)
+    if m is None:
+        return None
+    digits = "".join(ch for ch in m.group("int") if "0" <= ch <= "9")
+    return Number(digits, m.group("frac"), sign), m.end()
+
+
+def _parse_signed_atom(text: str, pos: int) -> tuple[Number, int, str] | None:
+    """A number with an optional sign and currency sign before it."""
+    sign = ""
+    currency = ""
+    if pos < len(text) and text[pos] in MINUS_SIGNS + "+":
+        sign = _sign_word(text[pos])
+        pos += 1
+    if pos < len(text) and text[pos] in CURRENCY_SIGNS:
+        currency = currencies()[text[pos]].spoken
+        pos += 1
+        if pos < len(text) and text[pos] in GROUP_SPACES:
+            pos += 1
+    parsed = _parse_atom(text, pos, sign)
+    if parsed is None:
+        return None
+    return parsed[0], parsed[1], currency
+
+
+def _tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged:
+    """Tag a numeric expression starting at ``start`` (a digit, sign or currency sign)."""
+    special = None if forced_ordinal else _tag_special_number(text, start)
+    if special is not None:
+        return special
+    parsed = _parse_signed_atom(text, start)
+    if parsed is None:  # a sign or currency sign not followed by a number after all
+        return Tagged(start, start + 1, "cardinal", Amount((Number("0"),)), words="")
+    first, pos, currency = parsed
+    numbers = [first]
+    joiner = "-"
+    dash = _RANGE_DASH_RE.match(text, pos)
+    if dash is not None and not _CLOCK_RE.match(text, dash.end()):
+        second = _parse_signed_atom(text, dash.end())
+        if second is not None:
+            numbers.append(second[0])
+            pos = second[1]
+            currency = currency or second[2]
+            joiner = "-" if dash.group(1) in HYPHENS else " – "
+    if pos < len(text) and text[pos] == "½" and len(numbers) == 1:
+        return _with_ending(text, Tagged(start, pos + 1, "fraction", values=(first.digits, "½")))
+
+    cls = "cardinal"
+    words = ""
+    base_possessive = False
+    scale = ""
+    percent = _PERCENT_RE.match(text, pos)
+    if percent is not None:
+        cls, pos = "percent", percent.end()
+    else:
+        scale_match = _scale_re().match(text, pos)
+        if scale_match is not None:
+            scale = scales()[scale_match.group(1)].spoken
+            pos = scale_match.end()
+        unit_match = _unit_re().match(text, pos)
+        if unit_match is not None:
+            written = unit_match.group(1)
+            entry: Entry = units().get(written) or currencies()[written]
+            if written in units() and not (written in currencies() and scale):
+                cls, words = "measure", entry.spoken
+                base_possessive = "poss" in entry.flags
+            else:
+                currency = entry.spoken
+            pos = unit_match.end()
+        elif pos < len(text) and text[pos] in CURRENCY_SIGNS and not currency:
+            currency = currencies()[text[pos]].spoken
+            pos += 1
+        elif (
+            pos + 1 < len(text)
+            and text[pos] in " \u00a0"
+            and text[pos + 1] in CURRENCY_SIGNS
+            and not currency
+        ):
+            currency = currencies()[text[pos + 1]].spoken
+            pos += 2
+    if currency:
+        cls, words = "money", currency
+    elif cls == "cardinal" and any(n.fraction is not None for n in numbers):
+        cls = "decimal"
+    if cls == "cardinal" and len(numbers) == 2:
+        cls = "range"
+
+    tagged = Tagged(start, pos, cls, words=words, base_possessive=base_possessive)
+    amount = Amount(tuple(numbers), joiner=joiner, scale=scale)
+    tagged.amount = amount
+    if pos > 0 and text[pos - 1] == "." and (scale or words) and _keeps_full_stop(text, pos):
+        tagged.tail = "."
+    _attach_ending(text, tagged, plain_number=cls in ("cardinal", "range", "decimal"))
+    if forced_ordinal:
+        tagged.amount = _as_ordinal(tagged.amount)
+        tagged.cls = "ordinal"
+    elif cls in ("cardinal", "range") and tagged.ending is None and not tagged.tail:
+        _classify_by_context(text, tagged)
+    elif cls in ("cardinal", "range") and tagged.tail.startswith(" "):
+        noun = tagged.tail.strip().lower()
+        if _year_rest(noun) is not None and all(n.digits.isdigit() for n in numbers):
+            tagged.cls = "year"
+    _join_before_interval(text, tagged)
+    return tagged
+
+
+def _as_ordinal(amount: Amount | None) -> Amount | None:
+    if amount is None:
+        return None
+    return Amount(amount.numbers, amount.joiner, True, amount.scale, amount.join_with_particle)
+
+
+def _attach_ending(text: str, tagged: Tagged, *, plain_number: bool) -> None:
+    """Read the written ending after a span; a hyphen and a word that is not an ending
+    make a plain number ordinal (1-сынып → бірінші сынып)."""
+    pos = tagged.end
+    m = _ENDING_RE.match(text, pos)
+    if m is None:
+        return
+    separator, suffix = m.group(1), m.group(2)
+    ending = parse_ending(suffix)
+    if ending is not None:
+        if plain_number and ending.has("ord"):
+            tagged.amount = _as_ordinal(tagged.amount)
+            tagged.cls = "ordinal"
+            ending = ending.without("ord")
+        tagged.ending = ending
+        tagged.end = m.end()
+        return
+    if separator is None:
+        tagged.tail = tagged.tail or " "  # letters stuck to the number: 5G, 3D
+        return
+    if separator in HYPHENS and suffix.lower() in PARTICLES:
+        tagged.tail = f"-{suffix}"
+        tagged.end = m.end()
+        return
+    if separator in HYPHENS and plain_number:
+        tagged.amount = _as_ordinal(tagged.amount)
+        tagged.cls = "ordinal"
+        tagged.tail = f" {suffix}"
+        tagged.end = m.end()
+
+
+def _classify_by_context(text: str, tagged: Tagged) -> None:
+    """Make a plain number a year, a day of a month or a century from the next word."""
+    assert tagged.amount is not None
+    numbers = tagged.amount.numbers
+    if any(n.fraction is not None or n.sign for n in numbers):
+        return
+    abbreviation = _YEAR_ABBREVIATION_RE.match(text, tagged.end)
+    if abbreviation is not None:
+        written = abbreviation.group(1)
+        after = abbreviation.end()
+        if written.startswith("ж"):
+            tagged.words = _year_word_for(text, after, plural=written != "ж.")
+            tagged.cls = "year"
+        else:
+            tagged.words = _century_word_for(text, after, plural=written == "ғғ.")
+            tagged.cls = "ordinal"
+        tagged.amount = _as_ordinal(tagged.amount)
+        tagged.end = after
+        if text[after : after + 1] in ("", "\n") or (
+            text[after : after + 1] == " " and text[after + 1 : after + 2] == ""
+        ):
+            tagged.tail = "."
+        return
+    word, _, word_end = _next_word(text, tagged.end)
+    if not word:
+        return
+    values = [int(n.digits) if len(n.digits) < 7 else 10**7 for n in numbers]
+    if _is_month_word(word) and all(1 <= v <= 31 for v in values):
+        tagged.amount, tagged.cls = _as_ordinal(tagged.amount), "date"
+        return
+    rest = _year_rest(word)
+    if rest is not None:
+        following, _, _ = _next_word(text, word_end)
+        if all(_year_is_ordinal(v, rest, following) for v in values):
+            tagged.amount, tagged.cls = _as_ordinal(tagged.amount), "year"
+        return
+    if _is_century_word(word) and all(1 <= v <= 30 for v in values):
+        tagged.amount, tagged.cls = _as_ordinal(tagged.amount), "ordinal"
+        return
+    if word == "оқу" and all(1000 <= v <= 2199 for v in values):
+        following, _, _ = _next_word(text, word_end)
+        if _year_rest(following) is not None:
+            tagged.amount, tagged.cls = _as_ordinal(tagged.amount), "year"
+
+
+def _join_before_interval(text: str, tagged: Tagged) -> None:
+    """Before аралығында a range is said with мен/бен/пен between its ends."""
+    amount = tagged.amount
+    if amount is None or len(amount.numbers) != 2 and tagged.cls != "time":
+        return
+    if tagged.cls == "time" and len(tagged.values) != 4:
+        return
+    pos = tagged.end
+    word, _, word_end = _next_word(text, pos)
+    if _year_rest(word) is not None:  # 2020-2025 жылдар аралығында
+        word, _, _ = _next_word(text, word_end)
+    if word.startswith("аралығ"):
+        tagged.amount = Amount(
+            amount.numbers, amount.joiner, amount.ordinal, amount.scale, join_with_particle=True
+        )
+
+
+def _with_ending(text: str, tagged: Tagged) -> Tagged:
+    m = _ENDING_RE.match(text, tagged.end)
+    if m is not None and m.group(1) is not None:
+        ending = parse_ending(m.group(2))
+        if ending is not None:
+            tagged.ending = ending
+            tagged.end = m.end()
+    return tagged
+
+
+def _tag_special_number(text: str, start: int) -> Tagged | None:
+    """Phone numbers, numeric dates, clock times, scores and fractions."""
+    ch = text[start]
+    if ch in "+8":
+        phone = _PHONE_RE.match(text, start)
+        if phone is not None:
+            written = phone.group(0)
+            digit_count = sum(ch.isdigit() for ch in written)
+            groups = re.findall(r"[0-9]+", written)
+            if 10 <= digit_count <= 13 and (
+                ch == "+" or "(" in written or any(len(g) == 2 for g in groups)
+            ):
+                plus = "плюс" if ch == "+" else ""
+                return Tagged(start, phone.end(), "telephone", words=plus, values=tuple(groups))
+    if not ch.isdigit():
+        return None
+    local_phone = _LOCAL_PHONE_RE.match(text, start)
+    if local_phone is not None:
+        return Tagged(
+            start,
+            local_phone.end(),
+            "telephone",
+            values=tuple(re.findall(r"[0-9]+", local_phone.group(0))),
+        )
+    date = _DATE_RE.match(text, start)
+    if date is not None and 1 <= int(date.group(1)) <= 31 and 1 <= int(date.group(3)) <= 12:
+        return _tag_numeric_date(text, start, date.end(), date.group(1), date.group(3), date.group(4))
+    iso = _ISO_DATE_RE.match(text, start)
+    if iso is not None and 1 <= int(iso.group(2)) <= 12 and 1 <= int(iso.group(3)) <= 31:
+        return _tag_numeric_date(text, start, iso.end(), iso.group(3), iso.group(2), iso.group(1))
+    clock = _CLOCK_RE.match(text, start)
+    if clock is None and _CLOCK_WORD_BEFORE_RE.search(text, max(0, start - 8), start):
+        clock = _DOTTED_CLOCK_RE.match(text, start)
+    if clock is not None:
+        hour, minute = clock.group(1), clock.group(2)
+        word, _, _ = _next_word(text, clock.end())
+        if int(hour) <= 24 and int(minute) < 60 and not word.startswith("есе"):
+            return _tag_clock(text, start, clock.end(), hour, minute)
+    score = _SCORE_RE.match(text, start)
+    if score is not None:
+        tagged = Tagged(start, score.end(), "score", values=(score.group(1), score.group(2)))
+        return _with_ending(text, tagged)
+    fraction = _FRACTION_RE.match(text, start)
+    if fraction is not None:
+        numerator, denominator = fraction.group(1), fraction.group(2)
+        if all(1000 <= int(v) <= 2199 for v in (numerator, denominator) if len(v) == 4) and (
+            len(numerator) == len(denominator) == 4
+        ):
+            amount = Amount((Number(numerator), Number(denominator)), "-", ordinal=True)
+            return _with_ending(text, Tagged(start, fraction.end(), "year", amount))
+        if int(denominator or "0") != 0 and len(denominator) <= 6:
+            tagged = Tagged(start, fraction.end(), "fraction", values=(numerator, denominator))
+            return _with_ending(text, tagged)
+    return None
+
+
+def _tag_numeric_date(text: str, start: int, end: int, day: str, month: str, year: str) -> Tagged:
+    tagged = Tagged(start, end, "date", values=(day, month, year))
+    abbreviation = _YEAR_ABBREVIATION_RE.match(text, end)
+    if abbreviation is not None and abbreviation.group(1).startswith("ж"):
+        tagged.words = _year_word_for(text, abbreviation.end(), plural=False)
+        tagged.end = abbreviation.end()
+        return tagged
+    m = _ENDING_RE.match(text, end)
+    if m is not None and m.group(1) is not None and parse_ending(m.group(2)) is not None:
+        tagged.words = inflect("жыл", parse_ending(m.group(2)))
+        tagged.end = m.end()
+        return tagged
+    word, _, _ = _next_word(text, end)
+    if _year_rest(word) is None:
+        tagged.words = "жылы"
+    return tagged
+
+
+def _tag_clock(text: str, start: int, end: int, hour: str, minute: str) -> Tagged:
+    values: tuple[str, ...] = (hour, minute)
+    joiner = "-"
+    dash = _TIME_RANGE_DASH_RE.match(text, end)
+    if dash is not None:
+        second = _CLOCK_RE.match(text, dash.end())
+        if second is not None and int(second.group(1)) <= 24 and int(second.group(2)) < 60:
+            values = (hour, minute, second.group(1), second.group(2))
+            joiner = "-" if dash.group(0) in HYPHENS else " – "
+            end = second.end()
+    tagged = Tagged(start, end, "time", Amount((Number(hour),), joiner), values=values)
+    _with_ending(text, tagged)
+    _join_before_interval(text, tagged)
+    return tagged
+
+
+# ---------------------------------------------------------------------------
+# Handlers per kind of candidate
+
+
+def _handle_digit(text: str, m: re.Match[str]) -> Tagged | None:
+    start = m.start()
+    tagged = _tag_number(text, start)
+    if start > 0 and (text[start - 1].isalpha()):
+        tagged.start = start
+        tagged.amount = _as_cardinal(tagged.amount)
+        if tagged.cls in ("ordinal",) and tagged.tail.startswith(" "):
+            tagged.cls = "cardinal"
+        tagged.prefix = " "  # a number stuck to a word (A320) is said after a space
+    return tagged
+
+
+def _as_cardinal(amount: Amount | None) -> Amount | None:
+    if amount is None:
+        return None
+    return Amount(amount.numbers, amount.joiner, False, amount.scale, amount.join_with_particle)
+
+
+def _handle_sign(text: str, m: re.Match[str]) -> Tagged | None:
+    start = m.start()
+    before = text[start - 1] if start > 0 else " "
+    if m.group(0) in MINUS_SIGNS and (before.isalpha() or before.isdigit()):
+        # a model or series number (Ту-154, COVID-19) or a run of numbers (2-3-4)
+        tagged = _tag_number(text, start + 1)
+        tagged.start = start
+        tagged.amount = _as_cardinal(tagged.amount)
+        if tagged.cls == "ordinal" and tagged.tail.startswith(" "):
+            tagged.cls = "cardinal"
+        tagged.prefix = " " if before.isalpha() else "-"
+        return tagged
+    return _tag_number(text, start)
+
+
+def _handle_symbol(text: str, m: re.Match[str]) -> Tagged | None:
+    start = m.start()
+    ch = m.group(0)
+    following = text[start + 1 : start + 3]
+    if ch in CURRENCY_SIGNS and following[:1].isdigit() or following[:1] in GROUP_SPACES and following[1:2].isdigit() and ch in CURRENCY_SIGNS:
+        return _tag_number(text, start)
+    if ch == "№":
+        pos = start + 1
+        while pos < len(text) and text[pos] in GROUP_SPACES:
+            pos += 1
+        if pos < len(text) and text[pos].isdigit():
+            tagged = _tag_number(text, pos, forced_ordinal=True)
+            tagged.start = start
+            return tagged
+        return _with_ending(text, Tagged(start, start + 1, "abbreviation", words="нөмір"))
+    if ch in "½¼¾⅓⅔":
+        from narrator.text.normalize.fraction import FRACTION_CHARACTERS
+
+        values = FRACTION_CHARACTERS.get(ch, ("", "½"))
+        return _with_ending(text, Tagged(start, start + 1, "fraction", values=values))
+    spoken = {"%": "пайыз", "°": "градус", "℃": "градус", "&": "және"}.get(ch)
+    if spoken is None:
+        spoken = currencies()[ch].spoken if ch in currencies() else ""
+    if not spoken:
+        return None
+    return _with_ending(text, Tagged(start, start + 1, "abbreviation", words=spoken))
+
+
+def _is_roman_context(text: str, start: int, end: int, token: str) -> bool:
+    word, _, _ = _next_word(text, end)
+    if _is_century_word(word) or _YEAR_ABBREVIATION_RE.match(text, end):
+        return True
+    if word.startswith(("съезд", "сессия", "дәреже", "том", "тарау", "бөлім", "халықаралық")):
+        return True
+    latin = token.translate(str.maketrans("ХІ", "XI"))
+    if set(latin) <= set("IVX") and len(token) > 1:
+        return True
+    before = text[max(0, start - 30) : start]
+    name = re.search(rf"([{UPPER}A-Z][{LOWER}a-z]+)[ \u00a0]+$", before)
+    if name is None:
+        return False
+    after = text[end : end + 3]
+    return not re.match(rf"\.[ \u00a0]*[{UPPER}A-Z]", after)
+
+
+def _handle_roman(text: str, m: re.Match[str]) -> Tagged | None:
+    token = m.group(0)
+    value = roman_value(token)
+    if value is not None and _is_roman_context(text, m.start(), m.end(), token):
+        values = [str(value)]
+        end = m.end()
+        joiner = "-"
+        dash = re.compile(r"\s?[–—]\s?|[-‐‑]").match(text, end)
+        if dash is not None:
+            second = _ROMAN_RE.match(text, dash.end())
+            if second is not None and roman_value(second.group(0)) is not None:
+                values.append(str(roman_value(second.group(0))))
+                joiner = "-" if dash.group(0) in HYPHENS else " – "
+                end = second.end()
+        tagged = Tagged(m.start(), end, "roman", Amount((Number("0"),), joiner), values=tuple(values))
+        abbreviation = _YEAR_ABBREVIATION_RE.match(text, end)
+        if abbreviation is not None and abbreviation.group(1).startswith("ғ"):
+            tagged.words = _century_word_for(
+                text, abbreviation.end(), plural=abbreviation.group(1) == "ғғ."
+            )
+            tagged.end = abbreviation.end()
+            if _keeps_full_stop(text, tagged.end) and text[tagged.end : tagged.end + 1] in ("", "\n"):
+                tagged.tail = "."
+            return tagged
+        m_end = _ENDING_RE.match(text, tagged.end)
+        if m_end is not None and m_end.group(1) is not None:
+            ending = parse_ending(m_end.group(2))
+            if ending is not None:
+                tagged.ending = ending.without("ord")
+                tagged.end = m_end.end()
+            elif m_end.group(1) in HYPHENS:
+                tagged.tail = f" {m_end.group(2)}"
+                tagged.end = m_end.end()
+        return tagged
+    if any("A" <= ch <= "Z" for ch in token):
+        return _handle_latin(text, m)
+    return _handle_caps(text, m)
+
+
+def _handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
+    start = m.start()
+    word_match = _WORD_AROUND_RE.match(text, start)
+    assert word_match is not None
+    # extend back to the start of a word that mixes scripts (бiр with a Latin i)
+    word_start = start
+    while word_start > 0 and text[word_start - 1].isalpha():
+        word_start -= 1
+    word = text[word_start : word_match.end()]
+    if re.search(f"[{CYRILLIC}]", word):
+        fixed = word.translate(HOMOGLYPHS)
+        if not re.search("[A-Za-z]", fixed):
+            return Tagged(word_start, word_match.end(), "abbreviation", words=fixed)
+    token_match = _LATIN_TOKEN_RE.match(text, start)
+    assert token_match is not None
+    tagged = Tagged(start, token_match.end(), "latin", words=token_match.group(0))
+    return _with_ending(text, tagged)
+
+
+def _handle_caps(text: str, m: re.Match[str]) -> Tagged | None:
+    token = m.group(0)
+    start, end = m.start(), m.end()
+    if set(token) <= set("ХІ") and _is_roman_context(text, start, end, token):
+        value = roman_value(token)
+        if value is not None:
+            return _handle_roman(text, m)
+    entry = abbreviations().get(token)
+    if entry is None:
+        hyphenated = re.match(rf"{re.escape(token)}-[{LOWER}]+", text[start:])
+        if hyphenated and hyphenated.group(0) in abbreviations():
+            token = hyphenated.group(0)
+            end = start + len(token)
+            entry = abbreviations()[token]
+    if entry is not None:
+        return _tag_abbreviation(text, start, end, entry)
+    word = acronym_words().get(token)
+    if word is not None:
+        return _with_ending(text, Tagged(start, end, "abbreviation", words=word.spoken))
+    if len(token) > 5 or _in_caps_run(text, start, end):
+        return None  # a word in capitals (a heading), not an acronym
+    return _with_ending(text, Tagged(start, end, "letters", words=token))
+
+
+def _in_caps_run(text: str, start: int, end: int) -> bool:
+    """Whether the token is one of several capitalised words (a heading in capitals)."""
+    before = re.search(rf"([{UPPER}]{{3,}})[ \u00a0]+$", text[max(0, start - 40) : start])
+    after = re.match(rf"[ \u00a0]+([{UPPER}]{{3,}})(?![{LOWER}])", text[end : end + 40])
+    known = abbreviations()
+    return bool(
+        (before and before.group(1) not in known) or (after and after.group(1) not in known)
+    ) and bool(re.search("[АӘЕЁИОӨУҰҮЫІЭЮЯ]", text[start:end]))
+
+
+def _tag_abbreviation(text: str, start: int, end: int, entry: Entry) -> Tagged:
+    tagged = Tagged(start, end, "abbreviation", words=entry.spoken)
+    possessive = "poss" in entry.flags
+    if "org" in entry.flags and _after_name(text, start):
+        tagged.words = inflect(entry.spoken, Ending(("poss",)))
+        possessive = True
+    tagged.base_possessive = possessive
+    _with_ending(text, tagged)
+    if possessive and tagged.ending is None and _possesses_next(text, tagged.end):
+        tagged.ending = Ending(("gen",))
+    return tagged
+
+
+def _handle_abbreviation(text: str, m: re.Match[str]) -> Tagged | None:
+    written = m.group(0)
+    entry = abbreviations()[written]
+    flags = entry.flags
+    tagged = _tag_abbreviation(text, m.start(), m.end(), entry)
+    if "year" in flags or "years" in flags:
+        tagged.words = _year_word_for(text, m.end(), plural="years" in flags)
+        tagged.ending = None
+    elif "century" in flags or "centuries" in flags:
+        tagged.words = _century_word_for(text, m.end(), plural="centuries" in flags)
+        tagged.ending = None
+    if written.endswith(".") and "final" in flags and _keeps_full_stop(text, tagged.end):
+        tagged.tail = "."
+    elif written.endswith(".") and text[tagged.end : tagged.end + 1] in ("", "\n"):
+        tagged.tail = "."
+    return tagged
+
+
+HANDLERS: dict[str, Callable[[str, re.Match[str]], Tagged | None]] = {
+    "digit": _handle_digit,
+    "sign": _handle_sign,
+    "symbol": _handle_symbol,
+    "roman": _handle_roman,
+    "latin": _handle_latin,
+    "caps": _handle_caps,
+    "abbreviation": _handle_abbreviation,
+}
+
+
+def tag(text: str, lexicon_re: re.Pattern[str] | None = None) -> list[Tagged]:
+    """All the non-plain spans of ``text``, in order, without overlaps.
+
+    ``lexicon_re`` finds the user lexicon's written forms; they win over the built-in
+    tables where they start first or at the same place.
+    """
+    spans: list[Tagged] = []
+    pos = 0
+    length = len(text)
+    search = candidate_re().search
+    lexicon_match = lexicon_re.search(text) if lexicon_re is not None else None
+    while pos < length:
+        m = search(text, pos)
+        if lexicon_re is not None and lexicon_match is not None and lexicon_match.start() < pos:
+            lexicon_match = lexicon_re.search(text, pos)
+        if lexicon_match is not None and (m is None or lexicon_match.start() <= m.start()):
+            tagged = Tagged(lexicon_match.start(), lexicon_match.end(), "lexicon", words=lexicon_match.group(0))
+            _with_ending(text, tagged)
+            spans.append(tagged)
+            pos = tagged.end
+            lexicon_match = lexicon_re.search(text, pos) if lexicon_re is not None else None
+            continue
+        if m is None:
+            break
+        try:
+            tagged = HANDLERS[m.lastgroup or "digit"](text, m)
+        except (ValueError, KeyError, IndexError, AssertionError):
+            tagged = None  # an unforeseen shape: leave the text as written
+        if tagged is None or tagged.end <= pos:
+            pos = m.end()
+            continue
+        tagged.start = max(tagged.start, pos)
+        spans.append(tagged)
+        pos = tagged.end
+    return spans

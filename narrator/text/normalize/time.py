@@ -1,0 +1,32 @@
+"""Clock times: `19:45-те` → он тоғыз қырық бесте; `08:00` → сегіз (":00" is silent);
+`06:05` → алты нөл бес; ranges of times as number ranges."""
+
+from __future__ import annotations
+
+from narrator.text.normalize import numbers
+from narrator.text.normalize.endings import instrumental_particle
+from narrator.text.normalize.semiotic import Tagged
+
+
+def say_time(hour: str, minute: str) -> str:
+    """A time of day: the hour, then the minutes unless they are 00."""
+    hours = numbers.cardinal(str(int(hour)))
+    if int(minute) == 0:
+        return hours
+    if minute.startswith("0"):
+        return f"{hours} нөл {numbers.cardinal(minute[1])}"
+    return f"{hours} {numbers.cardinal(minute)}"
+
+
+def verbalize(tagged: Tagged, *, formal: bool) -> str:
+    """One time (``values`` = hour, minute) or a range (hour, minute, hour, minute)."""
+    del formal  # times are never said with бір жүз
+    values = tagged.values
+    first = say_time(values[0], values[1])
+    if len(values) == 2:
+        return first
+    second = say_time(values[2], values[3])
+    if tagged.amount is not None and tagged.amount.join_with_particle:
+        return f"{first} {instrumental_particle(first.rsplit(' ', 1)[-1])} {second}"
+    joiner = tagged.amount.joiner if tagged.amount is not None else "-"
+    return f"{first}{joiner}{second}"

@@ -1,0 +1,61 @@
+"""The verbaliser dispatch: each class of span is said by its own module; the written
+ending is then regenerated on the last spoken word."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from narrator.text.normalize import (
+    abbreviation,
+    cardinal,
+    date,
+    decimal,
+    fraction,
+    letters,
+    measure,
+    money,
+    ordinal,
+    percent,
+    range,
+    roman,
+    score,
+    telephone,
+    time,
+)
+from narrator.text.normalize.endings import inflect
+from narrator.text.normalize.latin_fallback import read_latin
+from narrator.text.normalize.semiotic import Tagged
+
+
+def _say_latin(tagged: Tagged, *, formal: bool) -> str:
+    del formal
+    return read_latin(tagged.words)
+
+
+VERBALIZERS: dict[str, Callable[..., str]] = {
+    "cardinal": cardinal.verbalize,
+    "ordinal": ordinal.verbalize,
+    "year": date.verbalize,
+    "date": date.verbalize,
+    "decimal": decimal.verbalize,
+    "fraction": fraction.verbalize,
+    "percent": percent.verbalize,
+    "range": range.verbalize,
+    "time": time.verbalize,
+    "score": score.verbalize,
+    "money": money.verbalize,
+    "measure": measure.verbalize,
+    "telephone": telephone.verbalize,
+    "roman": roman.verbalize,
+    "abbreviation": abbreviation.verbalize,
+    "lexicon": abbreviation.verbalize,
+    "letters": letters.verbalize,
+    "latin": _say_latin,
+}
+
+
+def verbalize(tagged: Tagged, *, formal: bool = False) -> str:
+    """The spoken form of a tagged span, with its ending regenerated."""
+    words = VERBALIZERS[tagged.cls](tagged, formal=formal)
+    words = inflect(words, tagged.ending, base_possessive=tagged.base_possessive)
+    return f"{tagged.prefix}{words}{tagged.tail}"
