@@ -1,0 +1,421 @@
+"""Latin-script words said in Cyrillic: lexicon, acronym spelling, the rule-based guess."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from narrator.text.normalize import latin
+from narrator.text.normalize.latin import is_latin_word, latin_to_cyrillic
+
+CYRILLIC = "\u0400-\u0481\u048a-\u04ff"
+SPOKEN_RE = re.compile(rf"^[{CYRILLIC}]+(?:[ -][{CYRILLIC}]+)*$")
+LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+
+
+def _said(text: str) -> bool:
+    """Cyrillic letters with single inner hyphens and spaces, or nothing at all."""
+    return text == "" or SPOKEN_RE.match(text) is not None
+
+
+# ---------------------------------------------------------------------------------------
+# The data file
+
+
+def _rows() -> list[tuple[int, str, str]]:
+    rows = []
+    for number, line in enumerate(latin.LEXICON_PATH.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        written, spoken = line.split("\t")
+        rows.append((number, written, spoken))
+    return rows
+
+
+def test_lexicon_rows_are_well_formed() -> None:
+    rows = _rows()
+    for number, written, spoken in rows:
+        assert written == written.strip() and written, number
+        assert _said(spoken) and spoken, f"line {number}: {spoken!r}"
+    writtens = [written for _, written, _ in rows]
+    assert len(writtens) == len(set(writtens)), "duplicate written forms"
+
+
+def test_lexicon_is_big_enough_and_grouped_by_category() -> None:
+    text = latin.LEXICON_PATH.read_text(encoding="utf-8")
+    words = [w for _, w, _ in _rows() if not (len(w) == 1 and w.isupper())]
+    assert len(words) >= 350
+    headers = [line for line in text.splitlines() if line.startswith("# ") and ":" in line]
+    assert len(headers) >= 8
+    # sorted inside each category
+    section: list[str] = []
+    for line in [*text.splitlines(), "# end"]:
+        if line.startswith("#"):
+            assert section == sorted(section, key=lambda w: (w.casefold(), w)), section[:5]
+            section = []
+        elif line.strip():
+            section.append(line.split("\t")[0])
+
+
+def test_case_insensitive_keys_do_not_disagree() -> None:
+    seen: dict[str, tuple[str, str]] = {}
+    for _, written, spoken in _rows():
+        if written.isupper() and len(written) <= 3:
+            continue  # matched in capitals only
+        key = latin._fold_key(written)
+        if key in seen:
+            assert seen[key][1].lower() == spoken.lower(), (written, seen[key])
+        seen[key] = (written, spoken)
+
+
+def test_all_26_letter_names() -> None:
+    letters = latin.lexicon().letters
+    assert sorted(letters) == [chr(c) for c in range(ord("A"), ord("Z") + 1)]
+
+
+# ---------------------------------------------------------------------------------------
+# Lexicon hits
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Samsung", "Самсунг"),
+        ("Microsoft", "Майкрософт"),
+        ("Apple", "Эппл"),
+        ("Google", "Гугл"),
+        ("Tesla", "Тесла"),
+        ("Airbus", "Эйрбас"),
+        ("Boeing", "Боинг"),
+        ("Chevron", "Шеврон"),
+        ("ExxonMobil", "Эксон Мобил"),
+        ("TotalEnergies", "Тоталь Энерджиз"),
+        ("ArcelorMittal", "Арселор Миттал"),
+        ("Huawei", "Хуавэй"),
+        ("Hyundai", "Хендай"),
+        ("Coca-Cola", "Кока-Кола"),
+        ("McDonald's", "Макдоналдс"),
+        ("McDonald’s", "Макдоналдс"),
+        ("WhatsApp", "Уотсап"),
+        ("YouTube", "Ютуб"),
+        ("TikTok", "Тикток"),
+        ("OpenAI", "Оупен эй-ай"),
+        ("ChatGPT", "Чат джи-пи-ти"),
+        ("Kaspi", "Каспи"),
+        ("Halyk", "Халық"),
+        ("FlyArystan", "Флайарыстан"),
+        ("SCAT", "Скат"),
+        ("UNESCO", "Юнеско"),
+        ("NATO", "Нато"),
+        ("OPEC", "Опек"),
+        ("OPEC+", "Опек плюс"),
+        ("IMF", "Халықаралық валюта қоры"),
+        ("BBC", "би-би-си"),
+        ("IT", "ай-ти"),
+        ("iPhone", "Айфон"),
+        ("Wi-Fi", "Уай-фай"),
+        ("SpaceX", "Спейс Икс"),
+        ("X", "икс"),
+        ("Germany", "Германия"),
+        ("China", "Қытай"),
+        ("Almaty", "Алматы"),
+        ("Reuters", "Рейтер"),
+        ("Trump", "Трамп"),
+        ("Erdogan", "Ердоған"),
+        ("Tokayev", "Тоқаев"),
+        ("online", "онлайн"),
+        ("startup", "стартап"),
+        ("eBay", "Ибэй"),
+        ("G7", "Үлкен жетілік"),
+    ],
+)
+def test_lexicon(written: str, spoken: str) -> None:
+    assert latin_to_cyrillic(written) == spoken
+
+
+def test_accents_are_ignored_for_lookup() -> None:
+    assert latin_to_cyrillic("Erdoğan") == "Ердоған"
+    assert latin_to_cyrillic("Türkiye") == "Түркия"
+    assert latin_to_cyrillic("Nestlé") == "Нестле"
+    assert latin_to_cyrillic("Zürich") == "Цюрих"
+
+
+def test_short_acronym_entries_match_only_in_capitals() -> None:
+    assert latin_to_cyrillic("IT") == "ай-ти"
+    assert latin_to_cyrillic("it") == "ит"
+    assert latin_to_cyrillic("WHO") == "Дүниежүзілік денсаулық сақтау ұйымы"
+    assert latin_to_cyrillic("who") == "ху"
+    assert latin_to_cyrillic("UN") == "Біріккен Ұлттар Ұйымы"
+    assert latin_to_cyrillic("EU") == "Еуропалық одақ"
+
+
+def test_longer_acronym_entries_match_in_any_case() -> None:
+    assert latin_to_cyrillic("Nato") == "Нато"
+    assert latin_to_cyrillic("nato") == "нато"
+    assert latin_to_cyrillic("Unesco") == "Юнеско"
+
+
+def test_multi_word_entries() -> None:
+    assert latin_to_cyrillic("Air Astana") == "Эйр Астана"
+    assert latin_to_cyrillic("Real Madrid") == "Реал Мадрид"
+    assert latin_to_cyrillic("Kim Jong-un") == "Ким Чен Ын"
+    assert latin_to_cyrillic("United States") == "Америка Құрама Штаттары"
+    # and word by word when the phrase is not listed
+    assert latin_to_cyrillic("Tesla Model") == "Тесла Модел"
+
+
+# ---------------------------------------------------------------------------------------
+# Casing
+
+
+def test_casing_follows_the_input() -> None:
+    assert latin_to_cyrillic("Samsung") == "Самсунг"
+    assert latin_to_cyrillic("samsung") == "самсунг"
+    assert latin_to_cyrillic("SAMSUNG") == "Самсунг"
+    assert latin_to_cyrillic("Online") == "Онлайн"
+    assert latin_to_cyrillic("ONLINE") == "Онлайн"
+    assert latin_to_cyrillic("Kazakh") == "Қазақ"
+    assert latin_to_cyrillic("Snowflake") == "Сноуфлейк"
+    assert latin_to_cyrillic("snowflake") == "сноуфлейк"
+
+
+# ---------------------------------------------------------------------------------------
+# Acronyms not in the lexicon
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("ABC", "эй-би-си"),
+        ("WI", "дабл-ю-ай"),
+        ("USA", "ю-эс-эй"),
+        ("UK", "ю-кей"),
+        ("UFC", "ю-эф-си"),
+        ("NBA", "эн-би-эй"),
+        ("HBO", "эйч-би-оу"),
+        ("SMS", "эс-эм-эс"),
+        ("VPN", "ви-пи-эн"),
+        ("CEO", "си-и-оу"),
+        ("FBI", "эф-би-ай"),
+        ("QR", "кью-ар"),
+        ("WWF", "дабл-ю-дабл-ю-эф"),
+        ("XYZ", "икс-уай-зет"),
+        ("STSAT", "эс-ти-эс-эй-ти"),
+        ("KPI", "кей-пи-ай"),
+        ("UNHCR", "ю-эн-эйч-си-ар"),
+        ("NCOC", "эн-си-оу-си"),
+        ("AIFCX", "эй-ай-эф-си-икс"),
+    ],
+)
+def test_unpronounceable_acronyms_are_spelled(written: str, spoken: str) -> None:
+    assert written not in latin.lexicon().exact
+    assert latin_to_cyrillic(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("IATA", "Иата"),
+        ("COVID", "Ковид"),
+        ("SWIFT", "Свифт"),
+        ("FIBA", "Фиба"),
+        ("OLED", "Олед"),
+        ("UNITAR", "Юнитар"),
+        ("BRENT", "Брент"),
+        ("TELECOM", "Телеком"),
+    ],
+)
+def test_pronounceable_acronyms_are_words(written: str, spoken: str) -> None:
+    assert written not in latin.lexicon().exact
+    assert latin_to_cyrillic(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("token", "spelled"),
+    [
+        ("IT", True),
+        ("CIA", True),
+        ("GUM", True),
+        ("NASA", False),
+        ("SCAT", False),
+        ("BRICS", False),
+        ("CERN", False),
+        ("ICAO", False),
+        ("STSAT", True),
+        ("EBRD", True),
+        ("OECD", True),
+        ("IAEA", True),
+        ("HSBC", True),
+        ("NASDAQ", False),
+        ("BKGHTP", True),
+    ],
+)
+def test_spell_or_say_rule(token: str, spelled: bool) -> None:
+    assert latin._should_spell(token) is spelled
+
+
+# ---------------------------------------------------------------------------------------
+# The rule-based guess
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Snowflake", "Сноуфлейк"),
+        ("Dropbox", "Дропбокс"),
+        ("Shopify", "Шопифай"),
+        ("Stripe", "Страйп"),
+        ("Figma", "Фигма"),
+        ("Slack", "Слак"),
+        ("Trello", "Трелло"),
+        ("lockdown", "локдаун"),
+        ("weekend", "уикенд"),
+        ("upgrade", "апгрейд"),
+        ("feedback", "фидбак"),
+        ("briefing", "брифинг"),
+        ("deepfake", "дипфейк"),
+        ("Tower", "Тауэр"),
+        ("Walter", "Уолтер"),
+        ("White", "Уайт"),
+        ("Wright", "Райт"),
+        ("Knight", "Найт"),
+        ("Johnson", "Джонсон"),
+        ("Thompson", "Томпсон"),
+        ("Smith", "Смит"),
+        ("Watson", "Уотсон"),
+        ("Quantum", "Квантум"),
+        ("Chrysler", "Крислер"),
+        ("Disney", "Дисней"),
+        ("Trudeau", "Трудо"),
+        ("Hainan", "Хайнан"),
+        ("Gemma", "Джемма"),
+        ("Rumble", "Румбл"),
+        ("Buckley", "Бакли"),
+        ("Swiss", "Свисс"),
+        ("Schwarz", "Шварз"),
+        ("Sarah", "Сара"),
+        ("Daily", "Дейли"),
+        ("sky", "скай"),
+        ("party", "парти"),
+        ("Jones", "Джоунс"),
+    ],
+)
+def test_english_guess(written: str, spoken: str) -> None:
+    assert latin._fold_key(written) not in latin.lexicon().folded
+    assert latin_to_cyrillic(written) == spoken
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("Zhanibek", "Жанибек"),
+        ("Bektenov", "Бектенов"),
+        ("Abylaikhan", "Абылайхан"),
+        ("Bauyrzhan", "Бауыржан"),
+        ("Zhanaozenskiy", "Жанаозенский"),
+        ("Yerzhan", "Ержан"),
+        ("Qaraghandy", "Қарағанды"),
+        ("Peskov", "Песков"),
+        ("Gorbachev", "Горбачев"),
+        ("Vučić", "Вучич"),
+        ("Šefčovič", "Шефчович"),
+    ],
+)
+def test_kazakh_and_slavic_romanisations(written: str, spoken: str) -> None:
+    assert latin._fold_key(written) not in latin.lexicon().folded
+    assert latin_to_cyrillic(written) == spoken
+
+
+def test_camel_case_pieces() -> None:
+    assert latin_to_cyrillic("KaspiPay") == "Каспипэй"
+    assert latin_to_cyrillic("iCloud") == "айклауд"
+    assert latin_to_cyrillic("SberBank") == "Сбербанк"
+    assert latin_to_cyrillic("SmartAI") == "Смарт эй-ай"
+
+
+def test_separators() -> None:
+    assert latin_to_cyrillic("AT&T") == "эй-ти-энд-ти"
+    assert latin_to_cyrillic("Johnson&Johnson") == "Джонсон энд Джонсон"
+    assert latin_to_cyrillic("Rolls-Royce") == "Роллс-Ройс"
+    assert latin_to_cyrillic("e-commerce") == "и-коммерс"
+    assert latin_to_cyrillic("x-ray") == "икс-рей"
+    assert latin_to_cyrillic("Trump's") == "Трампс"
+    assert latin_to_cyrillic("O'Neil") == "Онейл"
+
+
+def test_odd_inputs() -> None:
+    assert latin_to_cyrillic("") == ""
+    assert latin_to_cyrillic("---") == ""
+    assert latin_to_cyrillic("Samsung-тың") == "Самсунг-тың"
+    assert latin_to_cyrillic("Samsungтың") == "Самсунгтың"
+    assert latin_to_cyrillic("COP29") == "Коп екі тоғыз"
+    assert latin_to_cyrillic("ß") == "сс"
+    assert latin_to_cyrillic("日本") == ""
+    assert latin_to_cyrillic(None) == ""  # type: ignore[arg-type]
+
+
+def test_cyrillic_passes_through() -> None:
+    assert latin_to_cyrillic("Самсунг") == "Самсунг"
+    assert latin_to_cyrillic("би-би-си") == "би-би-си"
+
+
+# ---------------------------------------------------------------------------------------
+# is_latin_word
+
+
+@pytest.mark.parametrize(
+    "token", ["Samsung", "McDonald's", "Coca-Cola", "AT&T", "iPhone", "BBC", "Erdoğan", "X"]
+)
+def test_is_latin_word(token: str) -> None:
+    assert is_latin_word(token)
+
+
+@pytest.mark.parametrize(
+    "token", ["", "Самсунг", "G7", "-Samsung", "Samsung-", "a b", "5G", "BBC-ге"]
+)
+def test_is_not_latin_word(token: str) -> None:
+    assert not is_latin_word(token)
+
+
+# ---------------------------------------------------------------------------------------
+# Properties
+
+_latin_token = st.from_regex(r"[A-Za-z]{1,12}(?:['&-][A-Za-z]{1,8}){0,2}", fullmatch=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_latin_token)
+def test_latin_tokens_come_out_cyrillic(token: str) -> None:
+    spoken = latin_to_cyrillic(token)
+    assert spoken, token
+    assert _said(spoken), (token, spoken)
+    # the rules themselves (not the safety net) handle every such token
+    assert latin._sanitise(latin._convert(token)) == spoken
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_any_text_never_raises_and_leaves_no_latin(text: str) -> None:
+    latin._sanitise(latin._convert(text))  # no exception from the rules either
+    spoken = latin_to_cyrillic(text)
+    assert _said(spoken), (text, spoken)
+    assert not LATIN_RE.search(spoken)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_latin_token)
+def test_saying_twice_changes_nothing(token: str) -> None:
+    spoken = latin_to_cyrillic(token)
+    assert latin_to_cyrillic(spoken) == spoken
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.from_regex(r"[A-Z]{2,5}", fullmatch=True))
+def test_all_caps_tokens_are_spelled_or_read(token: str) -> None:
+    spoken = latin_to_cyrillic(token)
+    assert _said(spoken) and spoken
+    if token not in latin.lexicon().exact and latin._should_spell(token):
+        assert spoken.count("-") >= len(token) - 1
