@@ -77,12 +77,13 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+def _add(parent: ET.Element, tag: str, content: str | None = None, **attrs: str) -> ET.Element:
+    """A child element ``prefix:name`` with escaped ``content`` and attributes."""
     prefix, _, local = tag.rpartition(":")
     name = f"{{{_PREFIXES[prefix]}}}{local}" if prefix else local
     element = ET.SubElement(parent, name, {k: _clean(v) for k, v in attrs.items()})
-    if text is not None:
-        element.text = _clean(text)
+    if content is not None:
+        element.text = _clean(content)
     return element
 
 

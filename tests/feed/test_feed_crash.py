@@ -1,0 +1,151 @@
+"""Builds killed at random moments, and builds that overlap: the published feed stays valid."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from narrator.feed.episodes import load_state
+from narrator.feed.lock import BuildLock
+from tests.feed.feedcheck import (
+    BASE_URL,
+    NARRATOR,
+    check_published,
+    cli_env,
+    named_files,
+    narrator,
+)
+
+KILLED_RUNS = 14
+_PLACES = ["Алматыда", "Астанада", "Шымкентте", "Ақтөбеде", "Қарағандыда", "Павлодарда", "Атырауда"]
+_EVENTS = ["жаңа көпір ашылды", "мерекелік концерт өтті", "жаңа аурухана салынды"]
+
+
+def _article(sources: Path, number: int) -> None:
+    """A tiny article, different for every number."""
+    place = _PLACES[number % len(_PLACES)]
+    event = _EVENTS[number // len(_PLACES) % len(_EVENTS)]
+    (sources / f"{number:02d}.txt").write_text(
+        f"{place} {event}\n\n{place} бүгін {event}.\n", "utf-8"
+    )
+
+
+def _build_args(sources: Path, out: Path, *extra: str) -> list[str]:
+    return [
+        "feed",
+        "build",
+        "--sources",
+        str(sources),
+        "--out",
+        str(out),
+        "--base-url",
+        BASE_URL,
+        "--quiet",
+        *extra,
+    ]
+
+
+def _start(sources: Path, out: Path, cache: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*NARRATOR, *_build_args(sources, out, *extra)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=cli_env(NARRATOR_CACHE_DIR=str(cache)),
+    )
+
+
+def test_killed_builds_never_break_the_feed(tmp_path: Path) -> None:
+    sources, out, cache = tmp_path / "sources", tmp_path / "out", tmp_path / "cache"
+    sources.mkdir()
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    _article(sources, 0)
+    started = time.monotonic()
+    first = _start(sources, out, cache)
+    assert first.wait(timeout=300) == 0, first.communicate()[1]
+    full_run = time.monotonic() - started  # kill anywhere within a whole run
+    killed = 0
+    for number in range(1, KILLED_RUNS + 1):
+        _article(sources, number)
+        process = _start(sources, out, cache)
+        delay = rng.uniform(0.05, full_run * 1.1)
+        try:
+            process.wait(timeout=delay)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            killed += 1
+        process.communicate()
+        context = f"seed {seed}, run {number}, killed after {delay:.2f} s"
+        assert (out / "feed.xml").is_file(), context
+        try:
+            check_published(out)
+        except AssertionError as exc:
+            raise AssertionError(f"{context}: {exc}") from exc
+    assert killed >= KILLED_RUNS // 3, f"seed {seed}: only {killed} runs were killed"
+
+    final = narrator(*_build_args(sources, out), env={"NARRATOR_CACHE_DIR": str(cache)})
+    assert final.returncode == 0, final.stderr
+    parsed = check_published(out)
+    state = load_state(out)
+    assert set(state.seen) == {f"{n:02d}" for n in range(KILLED_RUNS + 1)}
+    assert len(parsed.entries) == len(state.episodes)
+    # Nothing left over: every file on disk is named by the feed, no temporary files.
+    on_disk = {p.relative_to(out).as_posix() for p in (out / "episodes").iterdir()}
+    assert on_disk == named_files(out)
+    assert not [p for p in out.rglob("*") if ".part" in p.name]
+
+
+def test_a_build_waits_for_a_running_one(tmp_path: Path) -> None:
+    sources, out, cache = tmp_path / "sources", tmp_path / "out", tmp_path / "cache"
+    sources.mkdir()
+    out.mkdir()
+    _article(sources, 1)
+    with BuildLock(out, 0):
+        waiting = _start(sources, out, cache, "--lock-timeout", "60")
+        time.sleep(1.5)
+        assert waiting.poll() is None  # still waiting for the lock
+    stdout, stderr = waiting.communicate(timeout=300)
+    assert waiting.returncode == 0, stderr
+    assert stdout.startswith(f"{BASE_URL}/episodes/")
+    check_published(out)
+
+
+def test_a_build_that_cannot_wait_exits_clearly(tmp_path: Path) -> None:
+    sources, out, cache = tmp_path / "sources", tmp_path / "out", tmp_path / "cache"
+    sources.mkdir()
+    out.mkdir()
+    _article(sources, 1)
+    with BuildLock(out, 0):
+        result = narrator(
+            *_build_args(sources, out, "--lock-timeout", "0.5"),
+            env={"NARRATOR_CACHE_DIR": str(cache)},
+        )
+    assert result.returncode == 75
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "another feed build is running (waited 0.5 s)" in lines[0]
+    assert not (out / "feed.xml").exists()
+    assert not (out / "episodes").exists() or not any((out / "episodes").iterdir())
+
+
+def test_two_builds_started_at_once(tmp_path: Path) -> None:
+    sources, out, cache = tmp_path / "sources", tmp_path / "out", tmp_path / "cache"
+    sources.mkdir()
+    for number in range(3):
+        _article(sources, number)
+    # One may not wait at all: it either finds the other finished, or exits with 75.
+    processes = [_start(sources, out, cache, "--lock-timeout", "0") for _ in range(2)]
+    results = [(p.wait(timeout=300), *p.communicate()) for p in processes]
+    codes = sorted(code for code, _, _ in results)
+    assert codes in ([0, 0], [0, 75]), results
+    for code, _, stderr in results:
+        if code == 75:
+            assert "another feed build is running" in stderr and "Traceback" not in stderr
+    parsed = check_published(out)
+    assert len(parsed.entries) == 1  # the articles were published once
+    assert sum(bool(stdout) for _, stdout, _ in results) == 1
