@@ -72,7 +72,7 @@ NO_ENDING = Ending(())
 _WRITTEN_ENDING_RE = re.compile(
     r"""
     (?P<ord>с?[ыі]?н?ш[ыі])?
-    (?P<coll>[еа]у)?
+    (?P<coll>[еа]?у)?
     (?P<pl>[лдт][ае]р)?
     (?:
         (?P<poss>с?[ыі])(?P<pcase>н[ае]|нд[ае]|н[ае]н|н[ыі]ң|н|[мбп]ен)?
@@ -136,19 +136,28 @@ def parse_ending(written: str) -> Ending | None:
 
 
 def is_back(word: str) -> bool:
-    """Vowel harmony class of a word: True for back (а о ұ ы), False for front."""
+    """Vowel harmony class of a word: True for back (а о ұ ы), False for front.
+
+    у is a vowel inside a loanword (минутқа, градусқа) but a glide at the end of a word
+    (елуге: the vowel before it decides); и is a front vowel (Путинге, таксиге) unless
+    it follows a vowel.
+    """
     lowered = word.lower()
-    for index in range(len(lowered) - 1, -1, -1):
+    last = len(lowered) - 1
+    for index in range(last, -1, -1):
         ch = lowered[index]
         if ch in BACK_VOWELS:
             return True
         if ch in FRONT_VOWELS:
             return False
-        if ch == "ь" and index == len(lowered) - 1:
+        if ch == "ь" and index == last:
             return False  # рубль → рубльге
-    if "у" in lowered:
-        return True
-    return "и" not in lowered
+        previous_is_vowel = index > 0 and lowered[index - 1] in TRUE_VOWELS
+        if ch == "у" and index != last and not previous_is_vowel:
+            return True
+        if ch == "и" and not previous_is_vowel:
+            return False
+    return "у" in lowered or "и" not in lowered
 
 
 def final_class(word: str) -> str:

@@ -50,7 +50,8 @@ class Tagged:
     whole spoken form of a word class; ``ending`` is the written ending to regenerate on
     the last spoken word; ``base_possessive`` says that word already ends in a
     possessive; ``prefix`` and ``tail`` are said before and after everything (the space
-    in `Ту-154` → Ту жүз елу төрт, the noun in `1-сынып` → бірінші сынып).
+    in `Ту-154` → Ту жүз елу төрт, the noun in `1-сынып` → бірінші сынып); ``particle``
+    says the span swallowed a written мен/бен/пен, said again to fit the last word.
     """
 
     start: int
@@ -62,4 +63,5 @@ class Tagged:
     base_possessive: bool = False
     prefix: str = ""
     tail: str = ""
+    particle: bool = False
     values: tuple[str, ...] = field(default_factory=tuple)

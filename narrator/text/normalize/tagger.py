@@ -58,6 +58,13 @@ NOT_POSSESSED = frozenset(
 )  # fmt: skip
 POSSESSED_SUFFIX_RE = re.compile(r"(?:[ыі]|с[ыі])(?:н[ае]|нд[ае]|н[ае]н|н[ыі]ң|н|мен)?$")
 VERB_LIKE_RE = re.compile(r"(?:[дл][ыі]|[ткқпсшч]т[ыі]|[ғгқк][ыі])$")
+# Words between an abbreviation and the noun it possesses: АҚ бас директоры.
+HEAD_MODIFIERS = frozenset({"бас", "басқарма", "баспасөз", "вице", "атқарушы", "бірінші"})
+# Words after `ж.` that make it жылы: verbs, participles, locatives, adverbs.
+VERB_OR_ADVERB_RE = re.compile(
+    r"(?:[дтн][ыі]|[ғгқк][ае]н?|[дтн][ае]н|[дт][ае]|[нм][ае][кқ]|еді|ады|йды|йді|ып|іп"
+    r"|ған|ген|қан|кен|мақ|мек|ша|ше|лай|лей|сыз|сіз)$"
+)
 POSSESSED_NOUNS_FOR_CENTURY = ("бас", "орта", "аяғ", "аяқ", "соң", "екінші", "бірінші", "жарт")
 
 _NUMBER_ATOM_RE = re.compile(
@@ -196,26 +203,25 @@ def _year_is_ordinal(value: int, rest: str, following: str) -> bool:
     return not (rest.startswith("дан") and following in DURATION_AFTER_FROM_YEAR)
 
 
+def _is_possessed(word: str) -> bool:
+    """Whether a word looks like a noun with a 3rd person possessive (президенті,
+    төрағасының), not a verb, adjective or postposition."""
+    if word in NOT_POSSESSED or len(word) <= 3:
+        return False
+    if word.endswith(("банкі", "лары", "лері", "дары", "дері", "тары", "тері")):
+        return True
+    return POSSESSED_SUFFIX_RE.search(word) is not None and VERB_LIKE_RE.search(word) is None
+
+
 def _possesses_next(text: str, pos: int) -> bool:
-    """Whether the words after ``pos`` hold a possessed noun (Президенті, бас директоры)
-    that an abbreviation before them stands in the genitive to."""
-    for index in range(3):
-        word, _, end = _next_word(text, pos)
-        if not word or text[pos:end].count("\n"):
-            return False
-        if word in NOT_POSSESSED:
-            return False
-        if (
-            len(word) > 3
-            and POSSESSED_SUFFIX_RE.search(word)
-            and not VERB_LIKE_RE.search(word)
-            or word.endswith(("банкі", "лары", "лері", "дары", "дері", "тары", "тері"))
-        ):
-            return True
-        if index == 0 and word.endswith(("ды", "ді", "ты", "ті", "ған", "ген", "қан", "кен")):
-            return False
-        pos = end
-    return False
+    """Whether the next word (after a modifier such as бас, басқарма) is a possessed noun
+    that an organisation before it stands in the genitive to (АҚ президенті)."""
+    word, _, end = _next_word(text, pos)
+    if "\n" in text[pos:end]:
+        return False
+    if word in HEAD_MODIFIERS:
+        word, _, _ = _next_word(text, end)
+    return _is_possessed(word)
 
 
 def _after_name(text: str, start: int) -> bool:
@@ -231,8 +237,9 @@ def _after_name(text: str, start: int) -> bool:
 
 
 def _year_word_for(text: str, pos: int, plural: bool) -> str:
-    """How `ж.` / `жж.` is said, from what follows it."""
-    word, _, end = _next_word(text, pos)
+    """How `ж.` / `жж.` is said, from what follows it: жылдан before бастап, жылға before
+    дейін, жылғы before a date or a bare noun, жылдың before a possessed noun, else жылы."""
+    word, word_start, _ = _next_word(text, pos)
     if plural:
         if word.startswith("аралығ"):
             return "жылдар"
@@ -241,14 +248,18 @@ def _year_word_for(text: str, pos: int, plural: bool) -> str:
         return "жылдан"
     if word in TO_YEAR_AFTER:
         return "жылға"
+    if not word:
+        date = re.match(r"[ \u00a0]*[0-9]{1,2}(?:-[а-я]+)?[ \u00a0]+([^\W\d_]+)", text[pos : pos + 40])
+        return "жылғы" if date and _is_month_word(date.group(1).lower()) else "жылы"
     if _is_month_word(word):
         return "жылғы"
-    if not word:
-        m = re.match(r"[ \u00a0]*[0-9]{1,2}(?:-[а-я]+)?[ \u00a0]+([^\W\d_]+)", text[pos : pos + 40])
-        if m and _is_month_word(m.group(1).lower()):
-            return "жылғы"
-    del end
-    return "жылы"
+    if word.startswith(POSSESSED_NOUNS_FOR_CENTURY):
+        return "жылдың"
+    if text[word_start].isupper() or VERB_OR_ADVERB_RE.search(word):
+        return "жылы"
+    if _is_possessed(word):
+        return "жылдың"
+    return "жылғы"
 
 
 def _century_word_for(text: str, pos: int, plural: bool) -> str:
@@ -262,14 +273,12 @@ def _century_word_for(text: str, pos: int, plural: bool) -> str:
 
 
 def _keeps_full_stop(text: str, end: int) -> bool:
-    """Whether the full stop of an abbreviation ending at ``end`` also ends a sentence."""
-    rest = text[end : end + 3]
-    if not rest.strip():
+    """Whether the full stop of an abbreviation ending at ``end`` also ends a sentence:
+    at the end of a line, or before a capitalised word."""
+    rest = text[end : end + 4]
+    if not rest.strip(" \t\u00a0") or rest[0] == "\n":
         return True
-    if rest[0] == "\n":
-        return True
-    stripped = rest.lstrip(" \u00a0")
-    return rest[0] in " \u00a0" and bool(stripped) and (stripped[0].isupper() or stripped[0] in "«\"")
+    return re.match(rf"[ \u00a0]+[«\"“]?[{UPPER}A-Z][{LOWER}a-z]", rest) is not None
 
 
 # ---------------------------------------------------------------------------
@@ -384,6 +393,7 @@ def _tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagge
         if _year_rest(noun) is not None and all(n.digits.isdigit() for n in numbers):
             tagged.cls = "year"
     _join_before_interval(text, tagged)
+    _take_particle(text, tagged)
     return tagged
 
 
@@ -472,18 +482,28 @@ def _classify_by_context(text: str, tagged: Tagged) -> None:
 def _join_before_interval(text: str, tagged: Tagged) -> None:
     """Before аралығында a range is said with мен/бен/пен between its ends."""
     amount = tagged.amount
-    if amount is None or len(amount.numbers) != 2 and tagged.cls != "time":
-        return
+    if amount is None or len(amount.numbers) != 2 and tagged.cls != "time" or tagged.words:
+        return  # only a range written right before аралығында
     if tagged.cls == "time" and len(tagged.values) != 4:
         return
-    pos = tagged.end
-    word, _, word_end = _next_word(text, pos)
-    if _year_rest(word) is not None:  # 2020-2025 жылдар аралығында
-        word, _, _ = _next_word(text, word_end)
+    word, _, _ = _next_word(text, tagged.end)
     if word.startswith("аралығ"):
         tagged.amount = Amount(
             amount.numbers, amount.joiner, amount.ordinal, amount.scale, join_with_particle=True
         )
+
+
+_PARTICLE_RE = re.compile(r"[ \u00a0]+(?:мен|бен|пен)(?!\w)")
+
+
+def _take_particle(text: str, tagged: Tagged) -> None:
+    """Swallow a written мен/бен/пен after a number, to say it again in harmony with
+    the spoken number (14:00 мен 16:00 → он төрт пен он алты)."""
+    if tagged.ending is None and not tagged.tail:
+        m = _PARTICLE_RE.match(text, tagged.end)
+        if m is not None:
+            tagged.particle = True
+            tagged.end = m.end()
 
 
 def _with_ending(text: str, tagged: Tagged) -> Tagged:
@@ -583,6 +603,7 @@ def _tag_clock(text: str, start: int, end: int, hour: str, minute: str) -> Tagge
     tagged = Tagged(start, end, "time", Amount((Number(hour),), joiner), values=values)
     _with_ending(text, tagged)
     _join_before_interval(text, tagged)
+    _take_particle(text, tagged)
     return tagged
 
 
@@ -611,6 +632,10 @@ def _as_cardinal(amount: Amount | None) -> Amount | None:
 def _handle_sign(text: str, m: re.Match[str]) -> Tagged | None:
     start = m.start()
     before = text[start - 1] if start > 0 else " "
+    if m.group(0) == "+" and (before.isalnum()):
+        tagged = _tag_number(text, start)
+        tagged.prefix = " "  # 2+2 → екі плюс екі
+        return tagged
     if m.group(0) in MINUS_SIGNS and (before.isalpha() or before.isdigit()):
         # a model or series number (Ту-154, COVID-19) or a run of numbers (2-3-4)
         tagged = _tag_number(text, start + 1)
@@ -768,7 +793,9 @@ def _tag_abbreviation(text: str, start: int, end: int, entry: Entry) -> Tagged:
         possessive = True
     tagged.base_possessive = possessive
     _with_ending(text, tagged)
-    if possessive and tagged.ending is None and _possesses_next(text, tagged.end):
+    if possessive and "org" in entry.flags and tagged.ending is None and _possesses_next(
+        text, tagged.end
+    ):
         tagged.ending = Ending(("gen",))
     return tagged
 

@@ -22,7 +22,7 @@ from narrator.text.normalize import (
     telephone,
     time,
 )
-from narrator.text.normalize.endings import inflect
+from narrator.text.normalize.endings import inflect, instrumental_particle
 from narrator.text.normalize.latin_fallback import read_latin
 from narrator.text.normalize.semiotic import Tagged
 
@@ -58,4 +58,6 @@ def verbalize(tagged: Tagged, *, formal: bool = False) -> str:
     """The spoken form of a tagged span, with its ending regenerated."""
     words = VERBALIZERS[tagged.cls](tagged, formal=formal)
     words = inflect(words, tagged.ending, base_possessive=tagged.base_possessive)
+    if tagged.particle:
+        words = f"{words} {instrumental_particle(words.rsplit(' ', 1)[-1])}"
     return f"{tagged.prefix}{words}{tagged.tail}"
