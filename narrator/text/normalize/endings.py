@@ -162,7 +162,7 @@ def is_back(word: str) -> bool:
 
 def final_class(word: str) -> str:
     """The class of the last sound of a word (vowel, glide, nasal, sibilant, л, р, hard)."""
-    lowered = word.lower().rstrip("ьъ")
+    lowered = word.lower().rstrip("-").rstrip("ьъ")
     ch = lowered[-1:] or "а"
     if ch in TRUE_VOWELS:
         return VOWEL

@@ -10,4 +10,7 @@ from narrator.text.normalize.semiotic import Tagged
 def verbalize(tagged: Tagged, *, formal: bool) -> str:
     """A measure: amount, scale word, unit word."""
     assert tagged.amount is not None
-    return f"{say_amount(tagged.amount, formal=formal)} {tagged.words}"
+    unit = tagged.words
+    if tagged.ending and tagged.base_possessive and unit.endswith(("на", "не")):
+        unit = unit[:-2]  # сағатына + -дан → сағатынан
+    return f"{say_amount(tagged.amount, formal=formal)} {unit}"

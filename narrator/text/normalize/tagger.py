@@ -769,7 +769,10 @@ def _handle_caps(text: str, m: re.Match[str]) -> Tagged | None:
         return _tag_abbreviation(text, start, end, entry)
     word = acronym_words().get(token)
     if word is not None:
-        return _with_ending(text, Tagged(start, end, "abbreviation", words=word.spoken))
+        tagged = _with_ending(text, Tagged(start, end, "abbreviation", words=word.spoken))
+        if tagged.ending and word.spoken.isupper():
+            tagged.words += "-"  # an acronym said as a word keeps its hyphen: НАТО-ға
+        return tagged
     if len(token) > 5 or _in_caps_run(text, start, end):
         return None  # a word in capitals (a heading), not an acronym
     return _with_ending(text, Tagged(start, end, "letters", words=token))
