@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import cache
 
 from narrator.text.normalize.endings import Ending, inflect, parse_ending
+from narrator.text.normalize.latin_fallback import ENGLISH_LETTER_NAMES, read_latin
 from narrator.text.normalize.roman import roman_value
 from narrator.text.normalize.semiotic import Amount, Number, Tagged
 from narrator.text.normalize.tables import (
@@ -22,6 +23,7 @@ from narrator.text.normalize.tables import (
     abbreviations,
     acronym_words,
     currencies,
+    letter_names,
     months,
     scales,
     units,
@@ -96,13 +98,23 @@ _ENDING_RE = re.compile(rf"([{HYPHENS}{APOSTROPHES}])?([{CYRILLIC}]+)")
 _NEXT_WORD_RE = re.compile(r"[ \u00a0\t]*[«\"“(]?([^\W\d_]+)")
 _YEAR_ABBREVIATION_RE = re.compile(r"[ \u00a0]?(жж\.|ж\.ж\.|ж\.|ғғ\.|ғ\.)(?!\w)")
 _CLOCK_WORD_BEFORE_RE = re.compile(r"(?:сағат|сағ\.?)[ \u00a0]*$", re.IGNORECASE)
+_LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
 _LATIN_TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 _WORD_AROUND_RE = re.compile(rf"[A-Za-z{CYRILLIC}]+")
 _ROMAN_RE = re.compile(r"[IVXLCDMІХ]+")
 _CAPS_WORD_RE = re.compile(rf"[{UPPER}]{{2,}}(?![{LOWER}])")
 
+# A token boundary is a change from a letter to anything else: digits stuck to a token
+# are said apart from it (5ТМД → бес ТМД), so they must not hide it from the tagger.
+NOT_AFTER_LETTER = r"(?<![^\W\d_])"
+NOT_BEFORE_LETTER = r"(?![^\W\d_])"
+
 # Latin lookalikes typed inside Cyrillic words (бiр with a Latin i).
-HOMOGLYPHS = str.maketrans("aceiopxyAСEHIKMOPTXBcі", "асеіорхуАСЕНІКМОРТХВсі")
+HOMOGLYPHS = str.maketrans(
+    {"a": "а", "c": "с", "e": "е", "i": "і", "o": "о", "p": "р", "x": "х", "y": "у",
+     "A": "А", "B": "В", "C": "С", "E": "Е", "H": "Н", "I": "І", "K": "К", "M": "М",
+     "O": "О", "P": "Р", "T": "Т", "X": "Х"}
+)  # fmt: skip
 
 
 def _alternation(words: list[str]) -> str:
@@ -142,10 +154,10 @@ def candidate_re() -> re.Pattern[str]:
           (?P<digit>[0-9])
         | (?P<sign>[{MINUS_SIGNS}+](?=[0-9]))
         | (?P<symbol>[{CURRENCY_SIGNS}№%½¼¾⅓⅔°℃&])
-        | (?P<roman>(?<!\w)[IVXLCDMІХ]+(?![\w]))
+        | (?P<roman>{NOT_AFTER_LETTER}[IVXLCDMІХ]+{NOT_BEFORE_LETTER})
         | (?P<latin>[A-Za-z])
-        | (?P<caps>(?<!\w)[{UPPER}]{{2,}}(?![{LOWER}A-Za-z0-9]))
-        | (?P<abbreviation>(?<![\w.])(?:{_alternation(listed)})(?!\w))
+        | (?P<caps>{NOT_AFTER_LETTER}[{UPPER}]{{2,}}(?![{CYRILLIC}A-Za-z]))
+        | (?P<abbreviation>{NOT_AFTER_LETTER}(?<!\.)(?:{_alternation(listed)}){NOT_BEFORE_LETTER})
         """,
         re.VERBOSE,
     )
@@ -729,6 +741,8 @@ def _handle_roman(text: str, m: re.Match[str]) -> Tagged | None:
         return tagged
     if any("A" <= ch <= "Z" for ch in token):
         return _handle_latin(text, m)
+    if len(token) == 1:
+        return None  # a lone Х or І that is not a numeral: an initial or a letter
     return _handle_caps(text, m)
 
 
@@ -742,9 +756,20 @@ def _handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
         word_start -= 1
     word = text[word_start : word_match.end()]
     if re.search(f"[{CYRILLIC}]", word):
+        # Latin lookalikes become Cyrillic; other Latin letters are read in Cyrillic
+        end = word_match.end()
         fixed = word.translate(HOMOGLYPHS)
-        if not re.search("[A-Za-z]", fixed):
-            return Tagged(word_start, word_match.end(), "abbreviation", words=fixed)
+        if _LATIN_RUN_RE.search(fixed) is None:
+            caps = _tag_caps(text, word_start, end, fixed) if _is_caps(fixed) else None
+            return caps or Tagged(word_start, end, "abbreviation", words=fixed)
+        if word.isupper():  # an acronym in mixed scripts: spell every letter
+            names = letter_names()
+            spelled = "-".join(
+                names.get(ch) or ENGLISH_LETTER_NAMES.get(ch.lower(), ch.lower()) for ch in fixed
+            )
+            return Tagged(word_start, end, "abbreviation", words=spelled)
+        fixed = _LATIN_RUN_RE.sub(lambda run: read_latin(run.group(0)).lower(), fixed)
+        return Tagged(word_start, end, "abbreviation", words=fixed)
     token_match = _LATIN_TOKEN_RE.match(text, start)
     assert token_match is not None
     tagged = Tagged(start, token_match.end(), "latin", words=token_match.group(0))
@@ -758,6 +783,12 @@ def _handle_caps(text: str, m: re.Match[str]) -> Tagged | None:
         value = roman_value(token)
         if value is not None:
             return _handle_roman(text, m)
+    return _tag_caps(text, start, end, token)
+
+
+def _tag_caps(text: str, start: int, end: int, token: str) -> Tagged | None:
+    """An all-caps Cyrillic token: a listed abbreviation, an acronym said as a word, or
+    one spelled by letter names."""
     entry = abbreviations().get(token)
     if entry is None:
         hyphenated = re.match(rf"{re.escape(token)}-[{LOWER}]+", text[start:])

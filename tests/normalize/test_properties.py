@@ -1,0 +1,180 @@
+"""Property tests of the normaliser: number words round-trip, arbitrary text never
+breaks it and is idempotent, news-like sentences come out without digits or symbols."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from narrator.text.normalize import check, explain, normalize
+from narrator.text.normalize.numbers import cardinal, ordinal
+
+UNIT_WORDS = {
+    "нөл": 0, "бір": 1, "екі": 2, "үш": 3, "төрт": 4, "бес": 5, "алты": 6, "жеті": 7,
+    "сегіз": 8, "тоғыз": 9,
+}  # fmt: skip
+TEN_WORDS = {
+    "он": 10, "жиырма": 20, "отыз": 30, "қырық": 40, "елу": 50, "алпыс": 60,
+    "жетпіс": 70, "сексен": 80, "тоқсан": 90,
+}  # fmt: skip
+SCALE_WORDS = {
+    "мың": 10**3, "миллион": 10**6, "миллиард": 10**9, "триллион": 10**12,
+    "квадриллион": 10**15,
+}  # fmt: skip
+KNOWN_WORDS = {*UNIT_WORDS, *TEN_WORDS, *SCALE_WORDS, "жүз"}
+IRREGULAR_ORDINALS = {"жиырмасыншы": "жиырма", "қырқыншы": "қырық"}
+
+
+def words_to_number(words: str) -> int:
+    """Parse Kazakh cardinal words back into an integer."""
+    total = 0
+    group = 0
+    for word in words.split():
+        if word in UNIT_WORDS:
+            group += UNIT_WORDS[word]
+        elif word in TEN_WORDS:
+            group += TEN_WORDS[word]
+        elif word == "жүз":
+            group = (group or 1) * 100
+        elif word in SCALE_WORDS:
+            total += (group or 1) * SCALE_WORDS[word]
+            group = 0
+        else:
+            raise ValueError(f"not a number word: {word!r}")
+    return total + group
+
+
+def ordinal_words_to_number(words: str) -> int:
+    """Parse Kazakh ordinal words (the suffix is on the last word only)."""
+    *head, last = words.split()
+    if last in IRREGULAR_ORDINALS:
+        stem = IRREGULAR_ORDINALS[last]
+    else:
+        stems = [last[:-4], last[:-3]]  # бес|інші, екі|нші
+        stem = next(s for s in stems if s in KNOWN_WORDS)
+    return words_to_number(" ".join([*head, stem]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10**15))
+def test_cardinal_round_trip(number: int) -> None:
+    assert words_to_number(cardinal(number)) == number
+    assert words_to_number(cardinal(number, formal=True)) == number
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(min_value=0, max_value=10**15))
+def test_ordinal_round_trip(number: int) -> None:
+    assert ordinal_words_to_number(ordinal(number)) == number
+
+
+def test_house_style_and_formal_register() -> None:
+    assert cardinal(100) == "жүз"
+    assert cardinal(1000) == "мың"
+    assert cardinal(1_000_000) == "бір миллион"
+    assert cardinal(100, formal=True) == "бір жүз"
+    assert cardinal(1000, formal=True) == "бір мың"
+    assert normalize("Оған 1100 адам келді.", register="formal") == (
+        "Оған бір мың бір жүз адам келді."
+    )
+
+
+def test_round_trip_edges() -> None:
+    for number in (0, 10, 20, 40, 50, 100, 1000, 10**6, 10**9, 10**12, 10**15, 999_999_999):
+        assert words_to_number(cardinal(number)) == number
+        assert ordinal_words_to_number(ordinal(number)) == number
+
+
+MIXED_ALPHABET = (
+    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяәғқңөұүһі"
+    "АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯӘҒҚҢӨҰҮҺІ"
+    + string.ascii_letters
+    + string.digits * 3
+    + " \u00a0\u202f\n.,;:!?-–—−+%№$€₸₽£°²³½/'’«»\"()IVXХІ"
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text())
+def test_arbitrary_text_never_raises_and_is_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+    explain(text)
+    check(once)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=MIXED_ALPHABET, max_size=80))
+def test_mixed_scripts_never_raise_and_are_idempotent(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(alphabet="0123456789 .,-", min_size=20, max_size=3000))
+def test_long_digit_strings(text: str) -> None:
+    once = normalize(text)
+    assert normalize(once) == once
+    assert not any(ch.isdigit() for ch in normalize("0" + text.replace(" ", "")[:5000]))
+
+
+TEMPLATES = (
+    "{year} жылы {n} адам жұмысқа орналасты.",
+    "{n} адам {day} {month} күні жиналды.",
+    "Бағасы {n}%-ға өсті.",
+    "Инфляция {d},{d2}%-ды құрады.",
+    "Оған ${n} млн бөлінді.",
+    "Бюджет {n} {big} теңгеден асты.",
+    "Жол {n} км-ге созылды.",
+    "Жиын сағат {h}:{m}-де басталады.",
+    "Жиын {h}:{m}–{h2}:{m} аралығында өтеді.",
+    "{year} жылғы {day} {month}дағы шешім.",
+    "Ол {day}.{mm}.{year} ж. күшіне енеді.",
+    "Температура -{n}°C-қа дейін төмендейді.",
+    "Ол {n}-{n2} рет келді.",
+    "Халықтың {n}/{n2}-і қала тұрғыны.",
+    "Ол {n}-сыныпта оқиды.",
+    "№ {n} мектепте {n2} оқушы бар.",
+    "Матч {d}:{d2} есебімен аяқталды.",
+    "Байланыс: +7 {n3} {n3} {m} {m}.",
+    "{n} {unit} жүк тасылды.",
+    "{n} 000 000 теңге бөлінді.",
+    "Ол {year}-{year2} жылдары жұмыс істеді.",
+    "Ол {n}-ден астам елде болды.",
+    "Оның {n}%-ы жастар.",
+    "Ол {n},{d} млрд теңге тұрады.",
+    "Бағасы {n} ₸ болды.",
+)
+MONTHS = ("қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз")
+
+
+@st.composite
+def news_sentences(draw: st.DrawFn) -> str:
+    template = draw(st.sampled_from(TEMPLATES))
+    return template.format(
+        n=draw(st.integers(0, 10**9)),
+        n2=draw(st.integers(1, 10**4)),
+        n3=draw(st.integers(100, 999)),
+        d=draw(st.integers(0, 9)),
+        d2=draw(st.integers(0, 99)),
+        year=draw(st.integers(1900, 2099)),
+        year2=draw(st.integers(1900, 2099)),
+        day=draw(st.integers(1, 28)),
+        mm=f"{draw(st.integers(1, 12)):02d}",
+        month=draw(st.sampled_from(MONTHS)),
+        h=f"{draw(st.integers(0, 23)):02d}",
+        h2=f"{draw(st.integers(0, 23)):02d}",
+        m=f"{draw(st.integers(0, 59)):02d}",
+        big=draw(st.sampled_from(("млн", "млрд", "трлн", "мың"))),
+        unit=draw(st.sampled_from(("т", "кг", "га", "л", "м²", "км²", "МВт"))),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(news_sentences())
+def test_no_digit_or_symbol_left_in_news_sentences(sentence: str) -> None:
+    spoken = normalize(sentence)
+    assert check(spoken) == [], spoken
+    assert normalize(spoken) == spoken
