@@ -35,7 +35,15 @@ bench: $(STAMP)
 
 # The Coqui TTS extra is heavy (torch + torchaudio, about 5.5 GB): its own environment.
 test-coqui:
-	@echo "test-coqui: not set up yet" && exit 1
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (Python 3.11+ is needed; set PYTHON=...)" >&2; exit 1; }
+	test -x .venv-coqui/bin/python || $(PYTHON) -m venv .venv-coqui
+	@# torch, torchaudio and coqui-tts: minutes and about 5.5 GB the first time, then a stamp skips them.
+	test -f .venv-coqui/.coqui-installed || { \
+		.venv-coqui/bin/python -m pip install --quiet --upgrade pip && \
+		.venv-coqui/bin/python -m pip install --quiet torch==2.11.0 torchaudio==2.11.0 "coqui-tts[codec]==0.28.0" six && \
+		touch .venv-coqui/.coqui-installed; }
+	.venv-coqui/bin/python -m pip install --quiet -e '.[test]'
+	.venv-coqui/bin/python -m pytest -m coqui
 
 clean:
 	rm -rf $(VENV) .venv-coqui output/*.mp3 .pytest_cache
