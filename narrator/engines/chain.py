@@ -88,7 +88,8 @@ class VoiceChain:
                     chunk = voice.synthesize_all(text, self.params)
                 except Exception as exc:  # any engine failure is recoverable here
                     errors[voice_id] = _one_line(exc)
-                    log.warning(
+                    # INFO: the run reports the segments that fell back; this is the detail.
+                    log.info(
                         "voice %s failed on %r (attempt %d): %s",
                         voice_id,
                         text[:60],

@@ -1,0 +1,159 @@
+"""``narrator voices ...`` and ``narrator speak --voice`` with installed voices, end to end."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from tests.engines.conftest import PiperModels
+from tests.helpers import run_narrator
+
+ARTICLE = """Жаңалықтар
+
+Бүгін Астанада ауа райы жылы болады. Қала әкімдігі жаңа саябақ ашты.
+
+Ертең елордада жаңбыр жауады.
+"""
+
+
+def _article(tmp_path: Path) -> Path:
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    return path
+
+
+def _duration(path: Path) -> float:
+    info = sf.info(path)
+    return info.frames / info.samplerate
+
+
+def test_list_shows_embedded_catalogue_and_installed_voices(
+    voices_dir: Path, piper_models: PiperModels
+) -> None:
+    assert run_narrator("voices", "install", str(piper_models.single)).returncode == 0
+    result = run_narrator("voices", "list")
+    assert result.returncode == 0, result.stderr
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if "│" in line}
+    assert "embedded" in rows["kk-espeak"]
+    for voice_id in ("kk_KZ-issai-high", "kk_KZ-iseke-x_low", "kk_KZ-raya-x_low"):
+        cells = [c.strip() for c in rows[voice_id].split("│")]
+        assert cells[2] == "piper" and cells[5] == "CC BY 4.0" and cells[7] == "no"
+    assert "128 MB" in rows["kk_KZ-issai-high"]
+    assert "CC BY-NC 4.0" in rows["kk-mms"]
+    tiny = [c.strip() for c in rows["kk_KZ-tiny-low"].split("│")]
+    assert tiny[1:5] == ["kk_KZ-tiny-low", "piper", "low", "22050"]
+    assert tiny[7] == "yes"
+    assert str(voices_dir) in result.stdout
+
+
+def test_try_writes_a_sample(tmp_path: Path, voices_dir: Path, piper_models: PiperModels) -> None:
+    assert run_narrator("voices", "install", str(piper_models.multi)).returncode == 0
+    result = run_narrator("voices", "try", "kk_KZ-tinymulti-low", "--speaker", "B", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    sample = tmp_path / "kk_KZ-tinymulti-low-sample.wav"
+    audio, rate = sf.read(sample, dtype="float32")
+    assert rate == 22050 and len(audio) / rate > 1.0
+    # speaker B's gain (2/3 of the tiny voice's 0.25 peak), 16-bit PCM
+    assert np.abs(audio).max() == pytest.approx(0.25 * 2 / 3, abs=1e-3)
+    assert f"wrote {sample.name}" in result.stdout
+
+    out = tmp_path / "espeak.wav"
+    espeak = run_narrator("voices", "try", "kk-espeak", "Сәлеметсіз бе!", "-o", str(out))
+    assert espeak.returncode == 0, espeak.stderr
+    assert sf.info(out).samplerate == 22050
+
+    unknown = run_narrator("voices", "try", "kk_KZ-tinymulti-low", "--speaker", "Z")
+    assert unknown.returncode == 3
+    assert unknown.stderr.strip() == (
+        "error: voice 'kk_KZ-tinymulti-low' has no speaker 'Z' (speakers: A, B, C)"
+    )
+
+
+def test_remove_through_the_cli(voices_dir: Path, piper_models: PiperModels) -> None:
+    assert run_narrator("voices", "install", str(piper_models.single)).returncode == 0
+    result = run_narrator("voices", "remove", "kk_KZ-tiny-low")
+    assert result.returncode == 0, result.stderr
+    assert not (voices_dir / "kk_KZ-tiny-low").exists()
+    again = run_narrator("voices", "remove", "kk_KZ-tiny-low")
+    assert again.returncode == 3
+    assert "error: voice 'kk_KZ-tiny-low' is not installed" in again.stderr
+
+
+def test_speak_with_an_installed_piper_voice(
+    tmp_path: Path, voices_dir: Path, piper_models: PiperModels
+) -> None:
+    installed = run_narrator("voices", "install", str(piper_models.single), "--id", "kk-tiny")
+    assert installed.returncode == 0, installed.stderr
+    article = _article(tmp_path)
+    normal, fast = tmp_path / "normal.wav", tmp_path / "fast.wav"
+    first = run_narrator("speak", str(article), "-o", str(normal), "--voice", "kk-tiny")
+    assert first.returncode == 0, first.stderr
+    assert "fallback" not in first.stderr
+    second = run_narrator(
+        "speak", str(article), "-o", str(fast), "--voice", "kk-tiny", "--rate", "320", "--quiet"
+    )
+    assert second.returncode == 0, second.stderr
+    audio, _ = sf.read(normal, dtype="float32")
+    assert np.sqrt(np.mean(np.square(audio))) > 0.01
+    # Twice the rate halves every phoneme (pauses between sentences stay the same).
+    assert _duration(fast) < 0.7 * _duration(normal)
+
+
+def test_speak_with_a_speaker_from_the_station_file(
+    tmp_path: Path, voices_dir: Path, piper_models: PiperModels
+) -> None:
+    assert (
+        run_narrator("voices", "install", str(piper_models.multi), "--id", "multi").returncode == 0
+    )
+    station = tmp_path / "station.toml"
+    station.write_text('[voice]\nid = "multi"\nspeaker = "C"\n', encoding="utf-8")
+    out = tmp_path / "out.wav"
+    ok = run_narrator("speak", str(_article(tmp_path)), "-o", str(out), "-s", str(station), "-q")
+    assert ok.returncode == 0, ok.stderr
+    assert _duration(out) > 1.0
+
+    station.write_text('[voice]\nid = "multi"\nspeaker = "Z"\n', encoding="utf-8")
+    bad = run_narrator("speak", str(_article(tmp_path)), "-o", str(out), "-s", str(station), "-q")
+    assert bad.returncode == 3
+    assert "has no speaker 'Z' (speakers: A, B, C)" in bad.stderr
+
+
+def test_speak_with_a_missing_or_unknown_voice(tmp_path: Path, voices_dir: Path) -> None:
+    out = tmp_path / "out.wav"
+    missing = run_narrator(
+        "speak", str(_article(tmp_path)), "-o", str(out), "--voice", "kk_KZ-raya-x_low"
+    )
+    assert missing.returncode == 3
+    assert missing.stderr.strip() == (
+        "error: voice 'kk_KZ-raya-x_low' is not installed; install it with: "
+        "narrator voices install kk_KZ-raya-x_low"
+    )
+    unknown = run_narrator("speak", str(_article(tmp_path)), "-o", str(out), "--voice", "nope")
+    assert unknown.returncode == 3
+    assert "unknown voice 'nope'" in unknown.stderr
+    assert not out.exists()
+
+
+def test_a_coqui_voice_without_the_extra_names_the_install_command(
+    tmp_path: Path, voices_dir: Path
+) -> None:
+    if importlib.util.find_spec("TTS") is not None:
+        pytest.skip("the Coqui extra is installed here (see test_coqui.py)")
+    folder = tmp_path / "coqui-voice"
+    folder.mkdir()
+    (folder / "model.pth").write_bytes(b"weights")
+    (folder / "config.json").write_text('{"model": "vits", "audio": {"sample_rate": 22050}}')
+    installed = run_narrator("voices", "install", str(folder), "--id", "kk-vits")
+    assert installed.returncode == 0, installed.stderr
+    assert "installing kk-vits unchecked" in installed.stderr
+    out = tmp_path / "out.wav"
+    result = run_narrator("speak", str(_article(tmp_path)), "-o", str(out), "--voice", "kk-vits")
+    assert result.returncode == 3
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: Coqui voices need the Coqui TTS engine")
+    assert lines[0].endswith("install it with: pip install 'narrator[coqui]'")
