@@ -17,7 +17,8 @@ $(STAMP): $(BIN)/python pyproject.toml
 	@rm -f $(VENV)/.installed-* && touch $@
 
 demo: $(STAMP)
-	$(BIN)/narrator speak examples/seed-article.txt -o output/seed-article.mp3
+	$(BIN)/narrator speak examples/seed-article.txt -o output/seed-article.mp3 --station examples/station.toml
+	$(BIN)/narrator check output/seed-article.mp3 --station examples/station.toml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -m "not coqui"

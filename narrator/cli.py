@@ -120,9 +120,33 @@ def speak(
         )
     if not quiet:
         stderr.print(
-            f"wrote {result.output} ({result.programme.duration:.1f} s of audio, "
-            f"{result.segments} segments, {result.seconds:.1f} s)"
+            f"wrote {result.report} ({result.segments} segments, {result.seconds:.1f} s)",
+            highlight=False,
+            soft_wrap=True,
         )
+
+
+@app.command()
+def check(
+    file: Annotated[Path, typer.Argument(help="Audio file to check (any format narrator writes).")],
+    station: StationOpt = None,
+) -> None:
+    """Check an audio file against the station's targets; exit 1 when a figure is off.
+
+    Reports duration, sample rate, channels, integrated loudness, true peak, the
+    longest silence, clipped samples and silence at the start and the end.
+    """
+    from narrator.audio.check import analyse, evaluate, format_report
+    from narrator.config import load_station
+
+    settings = load_station(station)
+    analysis = analyse(file, silence_threshold_db=settings.check.silence_threshold_db)
+    verdicts = evaluate(analysis, settings)
+    typer.echo(format_report(analysis, verdicts))
+    failed = [verdict.name for verdict in verdicts if not verdict.ok]
+    if failed:
+        stderr.print(f"{file}: outside the station's targets: {', '.join(failed)}", highlight=False)
+        raise typer.Exit(1)
 
 
 @app.command()

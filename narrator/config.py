@@ -67,19 +67,28 @@ class Pauses:
     sentence_ms: int = 450
     paragraph_ms: int = 900
     story_ms: int = 1700
+    """Between stories (and between the intro/headlines, the stories and the outro)."""
+    jingle_ms: int = 500
+    """Between a jingle and the voice."""
     jitter_ms: int = 40
-    """Deterministic variation (+/-) so pauses do not sound mechanical."""
+    """Deterministic variation (+/-) so pauses do not sound mechanical.
+
+    Every pause is measured from the audible end of one piece to the audible start of
+    the next, and is filled with room tone."""
 
 
 @dataclass
 class BulletinSettings:
     """The programme around the stories."""
 
-    intro: str = "{station}. {date} жаңалықтары."
-    """Intro line; ``{station}``, ``{date}`` (read in words), ``{title}`` are filled in."""
+    intro: str = "{station}. Бүгін {date}. Назарларыңызға жаңалықтар."
+    """Intro line(s); ``{station}``, ``{date}`` (written ``2026 жылғы 25 қараша``, read
+    in words by the normaliser), ``{title}`` and ``{edition}`` are filled in. The date
+    is the front matter's ``date`` (YYYY-MM-DD) or today. An empty text reads nothing."""
     outro: str = "{station} жаңалықтары аяқталды. Тыңдағаныңызға рахмет."
+    """Outro line(s), with the same placeholders."""
     headlines: bool = True
-    """Read the story titles at the start when there are several stories."""
+    """Read the story titles at the start when there are several titled stories."""
 
 
 @dataclass
@@ -90,29 +99,44 @@ class AudioSettings:
     """mp3, ogg (Vorbis), opus, flac or wav."""
     sample_rate: int = 44100
     channels: int = 1
+    """1 (mono) or 2 (stereo: the mono programme on both channels)."""
     bitrate_kbps: int = 112
     """MP3 bitrate (Apple: 96-128 kbps mono)."""
     loudness_lufs: float | None = None
     """Integrated loudness target; default -19 LUFS mono, -16 LUFS stereo."""
     true_peak_dbtp: float = -1.0
+    """Highest true peak (4x oversampled) of the decoded file."""
     room_tone_dbfs: float = -66.0
-    """Level of the low noise between stories instead of digital silence."""
+    """RMS level, in the finished file, of the low noise laid in pauses instead of
+    digital silence."""
     intro_jingle: Path | None = None
     """Audio file played before the intro (default: narrator's own sting)."""
     outro_jingle: Path | None = None
+    """Audio file played after the outro (default: narrator's own sting)."""
     music_bed: Path | None = None
     """Music looped under the speech, ducked by ``bed_duck_db``."""
     bed_duck_db: float = 18.0
+    """How far under the speech the bed sits while someone speaks (10-20 dB)."""
+    bed_level_lu: float = -6.0
+    """Bed loudness relative to the speech when no one speaks."""
     jingles: bool = True
     """Play intro/outro stings at all."""
+    jingle_level_lu: float = -3.0
+    """Jingle loudness relative to the speech."""
     cover: Path | None = None
     """Cover image (JPEG or PNG) for ID3 and the feed."""
 
     @property
     def target_lufs(self) -> float:
+        """The integrated loudness the output is mastered to."""
+        return self.target_for(self.channels)
+
+    def target_for(self, channels: int) -> float:
+        """The loudness target for a file of ``channels``: the set one, else -19 mono /
+        -16 stereo (a mono file at -19 plays like a stereo one at -16)."""
         if self.loudness_lufs is not None:
             return self.loudness_lufs
-        return -19.0 if self.channels == 1 else -16.0
+        return -19.0 if channels == 1 else -16.0
 
 
 @dataclass
@@ -120,8 +144,15 @@ class CheckSettings:
     """Targets for ``narrator check``."""
 
     loudness_tolerance_lu: float = 1.0
+    """Allowed distance from the loudness target (Apple: ±1 dB)."""
     max_silence_s: float = 3.0
+    """Longest silence allowed inside the programme."""
     max_edge_silence_s: float = 2.0
+    """Longest silence allowed at the start and at the end."""
+    max_clipped_samples: int = 0
+    """Samples at full scale (clipped) allowed."""
+    silence_threshold_db: float = -50.0
+    """Audio quieter than this (RMS over 10 ms) counts as silence; room tone is below it."""
 
 
 @dataclass

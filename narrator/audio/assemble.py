@@ -1,19 +1,32 @@
-"""Joining synthesised speech into one programme, with pauses, at the output rate."""
+"""Joining synthesised speech, pauses and jingles into one programme, at the output rate.
+
+Everything is placed on one timeline whose timings are exact, because transcripts and
+chapters are written from them. Each synthesised piece is resampled once to the
+output rate, trimmed to its audible part plus a short quiet margin, and faded over
+that margin; pauses are measured from the end of one audible piece to the start of
+the next, so a 450 ms sentence pause is 450 ms of quiet in the file.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import math
+from dataclasses import dataclass
 
 import numpy as np
 import soxr
 
+from narrator.audio.jingle import lay_bed
+from narrator.audio.master import integrated_loudness
 from narrator.audio.programme import Chapter, Cue, Programme
 from narrator.engines.base import AudioChunk
 
 FADE_MS = 8
-"""Fade at every cut, so that no join clicks."""
+"""Fade at every cut (5-10 ms is inaudible as a fade and removes the click)."""
 SILENCE_THRESHOLD_DB = -50.0
-"""Speech quieter than this at the edges of a piece is trimmed."""
+"""Audio quieter than this (RMS over 1 ms) at the edges of a piece is trimmed."""
+REFERENCE_LUFS = -23.0
+"""Speech loudness assumed when a programme has too little speech to measure."""
 
 
 def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
@@ -23,23 +36,8 @@ def resample(samples: np.ndarray, from_rate: int, to_rate: int) -> np.ndarray:
     return soxr.resample(samples, from_rate, to_rate, quality="VHQ").astype(np.float32)
 
 
-def trim_silence(
-    samples: np.ndarray, rate: int, threshold_db: float = SILENCE_THRESHOLD_DB
-) -> np.ndarray:
-    """Remove leading and trailing silence, keeping 10 ms of margin around the speech."""
-    if len(samples) == 0:
-        return samples
-    frame = max(1, rate // 100)  # 10 ms frames
-    frames = len(samples) // frame
-    if frames == 0:
-        return samples
-    energy = np.sqrt(np.mean(samples[: frames * frame].reshape(frames, frame) ** 2, axis=1))
-    loud = np.flatnonzero(energy > 10 ** (threshold_db / 20))
-    if len(loud) == 0:
-        return samples[:0]
-    start = max(0, (loud[0] - 1) * frame)
-    end = min(len(samples), (loud[-1] + 2) * frame)
-    return samples[start:end]
+def _ramp(length: int) -> np.ndarray:
+    return (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, length))).astype(np.float32)
 
 
 def apply_fades(samples: np.ndarray, rate: int, ms: int = FADE_MS) -> np.ndarray:
@@ -47,11 +45,43 @@ def apply_fades(samples: np.ndarray, rate: int, ms: int = FADE_MS) -> np.ndarray
     length = min(len(samples) // 2, rate * ms // 1000)
     if length == 0:
         return samples
-    ramp = (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, length))).astype(np.float32)
+    ramp = _ramp(length)
     out = samples.copy()
     out[:length] *= ramp
     out[-length:] *= ramp[::-1]
     return out
+
+
+def trim_silence(
+    samples: np.ndarray,
+    rate: int,
+    threshold_db: float = SILENCE_THRESHOLD_DB,
+    margin_ms: int = FADE_MS,
+) -> np.ndarray:
+    """Cut ``samples`` to its audible part with exactly ``margin_ms`` of margin each side.
+
+    The audible part runs from the first to the last millisecond whose RMS is above
+    ``threshold_db``. The margins are faded (so the fades lie on near-silence and the
+    speech itself is untouched) and padded with zeros where the piece had less quiet
+    around it, so that the speech always begins ``margin_ms`` into the result.
+    Returns an empty array when nothing is audible.
+    """
+    margin = rate * margin_ms // 1000
+    frame = max(1, rate // 1000)
+    frames = len(samples) // frame
+    if frames == 0:
+        return samples[:0]
+    blocks = samples[: frames * frame].reshape(frames, frame).astype(np.float64)
+    loud = np.flatnonzero(np.sqrt(np.mean(blocks**2, axis=1)) > 10 ** (threshold_db / 20))
+    if len(loud) == 0:
+        return samples[:0]
+    onset, offset = int(loud[0]) * frame, int(loud[-1] + 1) * frame
+    start, stop = onset - margin, offset + margin
+    piece = apply_fades(samples[max(0, start) : min(len(samples), stop)], rate, margin_ms)
+    before, after = max(0, -start), max(0, stop - len(samples))
+    if before or after:
+        piece = np.concatenate([np.zeros(before, np.float32), piece, np.zeros(after, np.float32)])
+    return piece.astype(np.float32, copy=False)
 
 
 def jittered_ms(base_ms: int, jitter_ms: int, key: str) -> int:
@@ -63,58 +93,177 @@ def jittered_ms(base_ms: int, jitter_ms: int, key: str) -> int:
     return max(0, base_ms + round((2 * fraction - 1) * jitter_ms))
 
 
-class Assembler:
-    """Builds a :class:`Programme` piece by piece, keeping exact timings."""
+@dataclass(frozen=True)
+class _Clip:
+    """A jingle placed on the timeline, mixed in at build time at its level."""
 
-    def __init__(self, sample_rate: int) -> None:
+    start: int
+    samples: np.ndarray
+    level_lu: float
+
+
+@dataclass(frozen=True)
+class _Bed:
+    samples: np.ndarray
+    level_lu: float
+    duck_db: float
+
+
+class Assembler:
+    """Builds a :class:`Programme` piece by piece, keeping exact timings.
+
+    A pause asked for with :meth:`add_pause` is laid only when the next piece arrives,
+    so that the quiet margins of the pieces on both sides count towards it.
+    Chapters open and close at the onset of the next speech or jingle.
+    """
+
+    def __init__(self, sample_rate: int, *, fade_ms: int = FADE_MS) -> None:
         self.sample_rate = sample_rate
-        self._parts: list[np.ndarray] = []
-        self._frames = 0
+        self.fade_ms = fade_ms
+        self.margin = sample_rate * fade_ms // 1000
         self.cues: list[Cue] = []
         self.chapters: list[Chapter] = []
-        self._chapter_start: tuple[float, str] | None = None
+        self.gaps: list[tuple[int, int]] = []
+        self.speech: list[tuple[int, int]] = []
+        """Frame ranges of audible speech (what a music bed ducks under)."""
+        self._parts: list[np.ndarray] = []
+        self._frames = 0
+        self._pending = 0  # frames of pause asked for and not yet laid
+        self._tail = 0  # quiet frames at the end of the last piece
+        self._clips: list[_Clip] = []
+        self._bed: _Bed | None = None
+        self._chapter: tuple[int, str] | None = None  # the open chapter: start frame, title
+        self._next_title: str | None = None
+        self._closing = False
 
     @property
     def position(self) -> float:
-        """Current length in seconds."""
+        """Length laid so far, in seconds (pending pauses not included)."""
         return self._frames / self.sample_rate
 
-    def add_audio(self, samples: np.ndarray) -> None:
-        """Append samples already at the programme's rate."""
+    def _frames_for(self, ms: float) -> int:
+        return round(self.sample_rate * ms / 1000)
+
+    def add_pause(self, ms: int) -> None:
+        """Ask for ``ms`` of quiet between the audible end of the last piece and the next."""
+        self._pending += self._frames_for(ms)
+
+    def _lay(self, samples: np.ndarray, lead: int) -> int:
+        """Lay the pending pause, then ``samples`` (audible from ``lead`` frames in).
+
+        Returns the frame where the audible part begins.
+        """
+        silence = max(0, self._pending - self._tail - lead)
+        if silence:
+            self.gaps.append((self._frames, self._frames + silence))
+            self._append(np.zeros(silence, dtype=np.float32))
+        self._pending = 0
+        onset = self._frames + lead
+        if self._closing and self._chapter is not None:
+            start, title = self._chapter
+            self.chapters.append(Chapter(start / self.sample_rate, onset / self.sample_rate, title))
+            self._chapter = None
+        self._closing = False
+        if self._next_title is not None:
+            self._chapter = (onset, self._next_title)
+            self._next_title = None
+        self._append(samples)
+        return onset
+
+    def _append(self, samples: np.ndarray) -> None:
         if len(samples):
             self._parts.append(samples.astype(np.float32, copy=False))
             self._frames += len(samples)
 
-    def add_speech(self, chunks: list[AudioChunk], text: str, *, gap_ms: int = 0) -> Cue:
-        """Append one sentence (its chunks joined by ``gap_ms``) and record its cue."""
-        start = self.position
-        for index, chunk in enumerate(chunks):
+    def add_speech(
+        self, chunks: list[AudioChunk], text: str, *, gap_ms: int = 0, pause_ms: int = 0
+    ) -> Cue | None:
+        """Append one sentence (its chunks ``gap_ms`` apart) after ``pause_ms`` of quiet,
+        and record its cue.
+
+        Returns ``None`` (and adds nothing, not even the pause) when no chunk has
+        anything audible.
+        """
+        pieces = [
+            trim_silence(
+                resample(chunk.samples, chunk.sample_rate, self.sample_rate),
+                self.sample_rate,
+                margin_ms=self.fade_ms,
+            )
+            for chunk in chunks
+        ]
+        pieces = [piece for piece in pieces if len(piece)]
+        if not pieces:
+            return None
+        self.add_pause(pause_ms)
+        start = 0
+        for index, piece in enumerate(pieces):
             if index:
-                self.add_silence(gap_ms)
-            audio = resample(chunk.samples, chunk.sample_rate, self.sample_rate)
-            audio = trim_silence(audio, self.sample_rate)
-            self.add_audio(apply_fades(audio, self.sample_rate))
-        cue = Cue(start, self.position, text)
+                self.add_pause(gap_ms)
+            onset = self._lay(piece, self.margin)
+            start = onset if index == 0 else start
+            self._tail = self.margin
+            self.speech.append((onset, self._frames - self.margin))
+        cue = Cue(start / self.sample_rate, (self._frames - self.margin) / self.sample_rate, text)
         self.cues.append(cue)
         return cue
 
-    def add_silence(self, ms: int) -> None:
-        """Append digital silence."""
-        self.add_audio(np.zeros(self.sample_rate * ms // 1000, dtype=np.float32))
+    def add_clip(self, samples: np.ndarray, *, level_lu: float = 0.0) -> None:
+        """Reserve room for a jingle (at the output rate); it sits ``level_lu`` from the speech."""
+        start = self._lay(np.zeros(len(samples), dtype=np.float32), 0)
+        self._tail = 0
+        self._clips.append(_Clip(start, samples.astype(np.float32, copy=False), level_lu))
+
+    def set_bed(self, samples: np.ndarray, *, level_lu: float, duck_db: float) -> None:
+        """Loop ``samples`` under the speech, ``level_lu`` from the speech in the gaps and
+        ``duck_db`` below the speech while someone speaks."""
+        self._bed = _Bed(samples.astype(np.float32, copy=False), level_lu, duck_db)
 
     def start_chapter(self, title: str) -> None:
-        """End the open chapter (if any) here and open a new one."""
-        self.end_chapter()
-        self._chapter_start = (self.position, title)
+        """Close the open chapter and open ``title``, both at the next onset."""
+        self._closing = True
+        self._next_title = title
 
     def end_chapter(self) -> None:
-        if self._chapter_start is not None:
-            start, title = self._chapter_start
-            self.chapters.append(Chapter(start, self.position, title))
-            self._chapter_start = None
+        """Close the open chapter at the next onset (or at the end of the programme)."""
+        self._closing = True
 
     def build(self, title: str | None = None) -> Programme:
-        """The finished programme."""
-        self.end_chapter()
-        samples = np.concatenate(self._parts) if self._parts else np.zeros(0, dtype=np.float32)
-        return Programme(samples, self.sample_rate, list(self.cues), list(self.chapters), title)
+        """The finished programme: speech, with jingles and the bed mixed in."""
+        self._next_title = None  # a chapter opened with nothing after it has no content
+        if self._pending:
+            self._lay(np.zeros(0, dtype=np.float32), 0)
+        if self._chapter is not None:
+            start, name = self._chapter
+            self.chapters.append(Chapter(start / self.sample_rate, self.position, name))
+            self._chapter = None
+        speech = np.concatenate(self._parts) if self._parts else np.zeros(0, dtype=np.float32)
+        # Jingles and the bed are levelled against the speech, whatever the voice's level.
+        reference = integrated_loudness(speech, self.sample_rate)
+        if not math.isfinite(reference):
+            reference = REFERENCE_LUFS
+        samples = speech.copy()
+        for clip in self._clips:
+            loudness = integrated_loudness(clip.samples, self.sample_rate)
+            gain_db = reference + clip.level_lu - loudness if math.isfinite(loudness) else 0.0
+            samples[clip.start : clip.start + len(clip.samples)] += clip.samples * np.float32(
+                10 ** (gain_db / 20)
+            )
+        if self._bed is not None and self.speech:
+            loudness = integrated_loudness(self._bed.samples, self.sample_rate)
+            gain_db = reference + self._bed.level_lu - loudness if math.isfinite(loudness) else 0.0
+            samples += lay_bed(
+                self._bed.samples * np.float32(10 ** (gain_db / 20)),
+                len(samples),
+                self.sample_rate,
+                self.speech,
+                duck_db=max(0.0, self._bed.duck_db + self._bed.level_lu),
+            )
+        return Programme(
+            samples,
+            self.sample_rate,
+            list(self.cues),
+            list(self.chapters),
+            title,
+            list(self.gaps),
+        )

@@ -5,11 +5,14 @@ soundfile's bundled libsndfile encodes all of them with no system packages.
 
 from __future__ import annotations
 
+import math
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 
+from narrator.audio.master import MasteringReport, integrated_loudness, limit, true_peak_dbtp
 from narrator.errors import OutputError
 from narrator.fsutil import atomic_path
 
@@ -22,6 +25,16 @@ FORMATS: dict[str, tuple[str, str, str]] = {
     "wav": ("WAV", "PCM_16", ".wav"),
 }
 OPUS_RATE = 48000
+LOSSY = frozenset({"mp3", "ogg", "opus"})
+LOSSY_HEADROOM_DB = 1.0
+"""Room left under the true-peak ceiling before a lossy encoder (which raises peaks)."""
+PCM_HEADROOM_DB = 0.1
+"""Room for 16-bit dither and rounding."""
+MAX_ENCODES = 3
+LOUDNESS_TOLERANCE_LU = 0.2
+"""How far the decoded file may be from the loudness target before it is re-encoded."""
+_WRITE_BLOCK = 1 << 16
+"""Frames per write: libvorbis overflows its stack on very long single writes."""
 
 
 def format_for(path: Path, requested: str | None = None) -> str:
@@ -46,10 +59,20 @@ def mp3_compression_level(bitrate_kbps: int) -> float:
     return float(np.clip((320 - bitrate_kbps) / (320 - 32), 0.0, 1.0))
 
 
-def write_audio(
-    samples: np.ndarray, sample_rate: int, path: Path, fmt: str, *, bitrate_kbps: int = 112
+def encode(
+    samples: np.ndarray,
+    sample_rate: int,
+    path: Path,
+    fmt: str,
+    *,
+    bitrate_kbps: int = 112,
+    name: Path | None = None,
 ) -> None:
-    """Encode ``samples`` (float32) to ``path`` atomically."""
+    """Encode ``samples`` (float32) into ``path`` as it is (not atomically).
+
+    ``name`` is the file as the user knows it, for messages (``path`` may be a
+    temporary file).
+    """
     container, subtype, _ = FORMATS[fmt]
     kwargs: dict[str, object] = {}
     if fmt == "mp3":
@@ -58,15 +81,111 @@ def write_audio(
             "compression_level": mp3_compression_level(bitrate_kbps),
         }
     if fmt == "opus" and sample_rate != OPUS_RATE:
-        raise OutputError(f"{path}: Opus needs a sample rate of {OPUS_RATE} (got {sample_rate})")
+        raise OutputError(
+            f"{name or path}: Opus needs a sample rate of {OPUS_RATE} (got {sample_rate})"
+        )
     data = samples
     if subtype == "PCM_16":
         data = tpdf_dither(samples)
     try:
-        with atomic_path(path) as tmp:
-            sf.write(tmp, data, sample_rate, format=container, subtype=subtype, **kwargs)
+        with sf.SoundFile(
+            path,
+            "w",
+            sample_rate,
+            1 if data.ndim == 1 else data.shape[1],
+            subtype,
+            format=container,
+            **kwargs,
+        ) as out:
+            for start in range(0, len(data), _WRITE_BLOCK):
+                out.write(data[start : start + _WRITE_BLOCK])
     except sf.LibsndfileError as exc:
-        raise OutputError(f"{path}: cannot encode {fmt}: {exc}") from None
+        raise OutputError(f"{name or path}: cannot encode {fmt}: {exc}") from None
+
+
+def write_audio(
+    samples: np.ndarray, sample_rate: int, path: Path, fmt: str, *, bitrate_kbps: int = 112
+) -> None:
+    """Encode ``samples`` (float32) to ``path`` atomically."""
+    with atomic_path(path) as tmp:
+        encode(samples, sample_rate, tmp, fmt, bitrate_kbps=bitrate_kbps, name=path)
+
+
+def headroom_for(fmt: str) -> float:
+    """dB to leave under the true-peak ceiling before encoding ``fmt``."""
+    return LOSSY_HEADROOM_DB if fmt in LOSSY else PCM_HEADROOM_DB
+
+
+def codec_loudness_shift(
+    samples: np.ndarray, sample_rate: int, fmt: str, bitrate_kbps: int, *, excerpt_s: float = 30.0
+) -> float:
+    """How much ``fmt`` changes the loudness (LU), measured on an excerpt (0 for PCM)."""
+    if fmt not in LOSSY:
+        return 0.0
+    middle, half = len(samples) // 2, round(excerpt_s * sample_rate / 2)
+    excerpt = samples[max(0, middle - half) : middle + half]
+    before = integrated_loudness(excerpt, sample_rate)
+    if not math.isfinite(before):
+        return 0.0
+    with tempfile.TemporaryDirectory(prefix="narrator-") as scratch:
+        probe = Path(scratch) / f"probe{FORMATS[fmt][2]}"
+        encode(excerpt, sample_rate, probe, fmt, bitrate_kbps=bitrate_kbps)
+        decoded, rate = sf.read(probe, dtype="float32")
+    after = integrated_loudness(decoded, rate)
+    return after - before if math.isfinite(after) else 0.0
+
+
+def encode_to_targets(
+    samples: np.ndarray,
+    sample_rate: int,
+    path: Path,
+    fmt: str,
+    *,
+    target_lufs: float,
+    ceiling_dbtp: float,
+    bitrate_kbps: int = 112,
+    name: Path | None = None,
+) -> tuple[np.ndarray, MasteringReport]:
+    """Encode mastered ``samples`` into ``path`` so that the *decoded* file meets the
+    targets; return the samples encoded and the figures of the decoded file.
+
+    ``samples`` should already be at ``target_lufs`` and limited to
+    ``ceiling_dbtp - headroom_for(fmt)``. A lossy codec changes both figures: it raises
+    peaks (its low-pass filter and quantisation noise ring) and at lower bitrates
+    drops some of the speech's energy (LAME at 112 kbps loses about 0.5 LU). So the
+    decoded file is measured, and when it misses, the gain and the limiter are
+    corrected by what was measured and the programme is encoded again.
+    """
+    headroom = headroom_for(fmt)
+    # Encoding a long programme twice is slow: learn the codec's loudness shift on an
+    # excerpt first, so that the first full encode usually lands on the target.
+    gain_db = -codec_loudness_shift(samples, sample_rate, fmt, bitrate_kbps)
+    current = samples
+    if gain_db:
+        current = limit(
+            samples * np.float32(10 ** (gain_db / 20)), sample_rate, ceiling_dbtp - headroom
+        )
+    for attempt in range(MAX_ENCODES):
+        encode(current, sample_rate, path, fmt, bitrate_kbps=bitrate_kbps, name=name)
+        decoded, rate = sf.read(path, dtype="float32")
+        loudness = integrated_loudness(decoded, rate)
+        peak = true_peak_dbtp(decoded, rate)
+        loudness_error = target_lufs - loudness if math.isfinite(loudness) else 0.0
+        if peak <= ceiling_dbtp and abs(loudness_error) <= LOUDNESS_TOLERANCE_LU:
+            break
+        if attempt == MAX_ENCODES - 1:
+            break
+        if peak > ceiling_dbtp:
+            headroom += peak - ceiling_dbtp + 0.2
+        gain_db += loudness_error
+        current = limit(
+            samples * np.float32(10 ** (gain_db / 20)), sample_rate, ceiling_dbtp - headroom
+        )
+    if peak > ceiling_dbtp:
+        raise OutputError(
+            f"{name or path}: true peak {peak:.2f} dBTP after encoding, over {ceiling_dbtp} dBTP"
+        )
+    return current, MasteringReport(len(decoded) / rate, loudness, peak)
 
 
 def tpdf_dither(samples: np.ndarray) -> np.ndarray:

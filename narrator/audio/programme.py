@@ -20,10 +20,12 @@ class Cue:
 
 @dataclass(frozen=True)
 class Chapter:
-    """A navigable part of the programme: one story, or the intro/outro."""
+    """A navigable part of the programme: one story."""
 
     start: float
+    """Seconds: where the story's first words begin."""
     end: float
+    """Seconds: where whatever follows the story begins (or the end of the programme)."""
     title: str
 
 
@@ -37,6 +39,8 @@ class Programme:
     cues: list[Cue] = field(default_factory=list)
     chapters: list[Chapter] = field(default_factory=list)
     title: str | None = None
+    gaps: list[tuple[int, int]] = field(default_factory=list)
+    """Frame ranges of the pauses, where mastering lays room tone instead of silence."""
 
     @property
     def channels(self) -> int:
