@@ -301,3 +301,17 @@ def test_missing_settings_are_one_line_errors(tmp_path: Path) -> None:
     )
     assert result.returncode == 2 and "no such sources folder" in result.stderr
     assert not (tmp_path / "out" / "feed.xml").exists()
+
+
+def test_the_documented_station_file_loads(tmp_path: Path) -> None:
+    from narrator.config import load_station
+    from narrator.feed.publish import resolve_options
+
+    docs = (Path(__file__).parents[2] / "docs" / "feed.md").read_text("utf-8")
+    toml = docs.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "station.toml").write_text(toml, "utf-8")
+    station = load_station(tmp_path / "station.toml")
+    options = resolve_options(station)
+    assert options.sources == str(tmp_path / "articles")
+    assert options.base_url == "https://radio.example.kz/podcast"
+    assert station.feed.keep_days == 7 and station.feed.locked
