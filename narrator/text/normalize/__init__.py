@@ -72,9 +72,7 @@ def _starts_sentence(text: str, start: int) -> bool:
 def _spans(text: str, register: str, lexicon: Lexicon | None) -> list[Span]:
     formal = register == "formal"
     spans: list[Span] = []
-    for tagged in tag(text, lexicon.pattern if lexicon is not None else None):
-        if tagged.cls == "lexicon" and lexicon is not None:
-            tagged.words = lexicon.spoken_for(tagged.words)
+    for tagged in tag(text, lexicon):
         spoken = verbalize(tagged, formal=formal)
         written = text[tagged.start : tagged.end]
         if (

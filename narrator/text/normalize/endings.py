@@ -240,8 +240,10 @@ def _suffix(word: str, morpheme: str, after_possessive: bool) -> str:
     if morpheme == "sim":
         return word + ("т" if cls == HARD else "д") + _harmonise(back, "ай", "ей")
     if morpheme == "gy":
-        return word + _harmonise(back, "қы", "кі") if cls == HARD else word + _harmonise(
-            back, "ғы", "гі"
+        return (
+            word + _harmonise(back, "қы", "кі")
+            if cls == HARD
+            else word + _harmonise(back, "ғы", "гі")
         )
     if after_possessive:
         return word + _harmonise(back, *_AFTER_POSSESSIVE[morpheme])

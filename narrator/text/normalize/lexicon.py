@@ -31,9 +31,7 @@ class Lexicon:
         object.__setattr__(self, "_folded", folded)
         pattern = None
         if exact:
-            alternation = "|".join(
-                re.escape(w) for w in sorted(exact, key=lambda w: (-len(w), w))
-            )
+            alternation = "|".join(re.escape(w) for w in sorted(exact, key=lambda w: (-len(w), w)))
             pattern = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)", re.IGNORECASE)
         object.__setattr__(self, "_pattern", pattern)
 
@@ -48,12 +46,17 @@ class Lexicon:
         """The regex that finds any written form (case-insensitively)."""
         return self._pattern
 
-    def spoken_for(self, written: str) -> str:
-        """The spoken form for a matched written form: exact entry first."""
+    def lookup(self, written: str) -> str | None:
+        """The spoken form of a written form (exact entry first, then ignoring case),
+        or None if the lexicon does not have it."""
         found = self._exact.get(written)
         if found is not None:
             return found
-        return self._folded.get(written.casefold(), written)
+        return self._folded.get(written.casefold())
+
+    def spoken_for(self, written: str) -> str:
+        """The spoken form for a matched written form (itself if not in the lexicon)."""
+        return self.lookup(written) or written
 
 
 def load_lexicon(path: str | Path) -> Lexicon:

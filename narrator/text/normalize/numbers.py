@@ -116,8 +116,7 @@ def decimal(integer_digits: str, fraction_digits: str, *, formal: bool = False) 
         return f"{whole} бүтін {digit_words(fraction_digits)}"
     numerator = fraction_digits.lstrip("0") or "0"
     return (
-        f"{whole} бүтін {_denominator(len(fraction_digits))} "
-        f"{cardinal(numerator, formal=formal)}"
+        f"{whole} бүтін {_denominator(len(fraction_digits))} {cardinal(numerator, formal=formal)}"
     )
 
 

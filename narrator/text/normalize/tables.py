@@ -35,7 +35,9 @@ def _entries(name: str) -> dict[str, Entry]:
     for _, fields in read_tsv(DATA_DIR / name):
         if len(fields) < 2:
             continue
-        flags = frozenset(f.strip() for f in fields[2].split(",")) if len(fields) > 2 else frozenset()
+        flags = (
+            frozenset(f.strip() for f in fields[2].split(",")) if len(fields) > 2 else frozenset()
+        )
         table[fields[0].strip()] = Entry(fields[1].strip(), flags)
     return table
 

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import cache
 
 from narrator.text.normalize.endings import Ending, inflect, parse_ending
 from narrator.text.normalize.latin_fallback import ENGLISH_LETTER_NAMES, read_latin
+from narrator.text.normalize.lexicon import Lexicon
+from narrator.text.normalize.numbers import ONES, SCALES, TENS
 from narrator.text.normalize.roman import roman_value
 from narrator.text.normalize.semiotic import Amount, Number, Tagged
 from narrator.text.normalize.tables import (
@@ -42,6 +45,8 @@ SENTENCE_END = ".!?…"
 
 # Particles written after a hyphen that are not endings: 5-ақ → бес-ақ.
 PARTICLES = frozenset({"ақ", "ау", "ай", "мыс", "ғой", "ды", "ші"})
+# Number words: a capitalised one before a lone I is a sentence start, not a name.
+NUMBER_WORDS = frozenset((*ONES, *TENS[1:], "жүз", *(name for _, name in SCALES)))
 # Words after "N жыл" that make it a duration, not a year.
 DURATION_AFTER_YEAR = frozenset({"бойы", "бұрын", "ішінде", "өтті", "толды", "өтсе", "толады"})
 DURATION_AFTER_FROM_YEAR = frozenset({"астам", "аса", "артық", "кем", "көп", "ұзақ"})
@@ -103,6 +108,9 @@ _LATIN_TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 _WORD_AROUND_RE = re.compile(rf"[A-Za-z{CYRILLIC}]+")
 _ROMAN_RE = re.compile(r"[IVXLCDMІХ]+")
 _CAPS_WORD_RE = re.compile(rf"[{UPPER}]{{2,}}(?![{LOWER}])")
+
+# The user lexicon of the call in progress, for readings deep inside the handlers.
+_USER_LEXICON: ContextVar[Lexicon | None] = ContextVar("user_lexicon", default=None)
 
 # A token boundary is a change from a letter to anything else: digits stuck to a token
 # are said apart from it (5ТМД → бес ТМД), so they must not hide it from the tagger.
@@ -261,7 +269,9 @@ def _year_word_for(text: str, pos: int, plural: bool) -> str:
     if word in TO_YEAR_AFTER:
         return "жылға"
     if not word:
-        date = re.match(r"[ \u00a0]*[0-9]{1,2}(?:-[а-я]+)?[ \u00a0]+([^\W\d_]+)", text[pos : pos + 40])
+        date = re.match(
+            r"[ \u00a0]*[0-9]{1,2}(?:-[а-я]+)?[ \u00a0]+([^\W\d_]+)", text[pos : pos + 40]
+        )
         return "жылғы" if date and _is_month_word(date.group(1).lower()) else "жылы"
     if _is_month_word(word):
         return "жылғы"
@@ -365,11 +375,13 @@ def _tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagge
         if unit_match is not None:
             written = unit_match.group(1)
             entry: Entry = units().get(written) or currencies()[written]
+            user_lexicon = _USER_LEXICON.get()
+            spoken = (user_lexicon.lookup(written) if user_lexicon else None) or entry.spoken
             if written in units() and not (written in currencies() and scale):
-                cls, words = "measure", entry.spoken
-                base_possessive = "poss" in entry.flags
+                cls, words = "measure", spoken
+                base_possessive = "poss" in entry.flags and spoken == entry.spoken
             else:
-                currency = entry.spoken
+                currency = spoken
             pos = unit_match.end()
         elif pos < len(text) and text[pos] in CURRENCY_SIGNS and not currency:
             currency = currencies()[text[pos]].spoken
@@ -494,7 +506,7 @@ def _classify_by_context(text: str, tagged: Tagged) -> None:
 def _join_before_interval(text: str, tagged: Tagged) -> None:
     """Before аралығында a range is said with мен/бен/пен between its ends."""
     amount = tagged.amount
-    if amount is None or len(amount.numbers) != 2 and tagged.cls != "time" or tagged.words:
+    if amount is None or (len(amount.numbers) != 2 and tagged.cls != "time") or tagged.words:
         return  # only a range written right before аралығында
     if tagged.cls == "time" and len(tagged.values) != 4:
         return
@@ -554,7 +566,9 @@ def _tag_special_number(text: str, start: int) -> Tagged | None:
         )
     date = _DATE_RE.match(text, start)
     if date is not None and 1 <= int(date.group(1)) <= 31 and 1 <= int(date.group(3)) <= 12:
-        return _tag_numeric_date(text, start, date.end(), date.group(1), date.group(3), date.group(4))
+        return _tag_numeric_date(
+            text, start, date.end(), date.group(1), date.group(3), date.group(4)
+        )
     iso = _ISO_DATE_RE.match(text, start)
     if iso is not None and 1 <= int(iso.group(2)) <= 12 and 1 <= int(iso.group(3)) <= 31:
         return _tag_numeric_date(text, start, iso.end(), iso.group(3), iso.group(2), iso.group(1))
@@ -664,7 +678,9 @@ def _handle_symbol(text: str, m: re.Match[str]) -> Tagged | None:
     start = m.start()
     ch = m.group(0)
     following = text[start + 1 : start + 3]
-    if ch in CURRENCY_SIGNS and following[:1].isdigit() or following[:1] in GROUP_SPACES and following[1:2].isdigit() and ch in CURRENCY_SIGNS:
+    if (ch in CURRENCY_SIGNS and following[:1].isdigit()) or (
+        following[:1] in GROUP_SPACES and following[1:2].isdigit() and ch in CURRENCY_SIGNS
+    ):
         return _tag_number(text, start)
     if ch == "№":
         pos = start + 1
@@ -699,8 +715,8 @@ def _is_roman_context(text: str, start: int, end: int, token: str) -> bool:
         return True
     before = text[max(0, start - 30) : start]
     name = re.search(rf"([{UPPER}A-Z][{LOWER}a-z]+)[ \u00a0]+$", before)
-    if name is None:
-        return False
+    if name is None or name.group(1).lower() in NUMBER_WORDS:
+        return False  # Петр I, but not a number said at the start of a sentence
     after = text[end : end + 3]
     return not re.match(rf"\.[ \u00a0]*[{UPPER}A-Z]", after)
 
@@ -719,14 +735,19 @@ def _handle_roman(text: str, m: re.Match[str]) -> Tagged | None:
                 values.append(str(roman_value(second.group(0))))
                 joiner = "-" if dash.group(0) in HYPHENS else " – "
                 end = second.end()
-        tagged = Tagged(m.start(), end, "roman", Amount((Number("0"),), joiner), values=tuple(values))
+        tagged = Tagged(
+            m.start(), end, "roman", Amount((Number("0"),), joiner), values=tuple(values)
+        )
         abbreviation = _YEAR_ABBREVIATION_RE.match(text, end)
         if abbreviation is not None and abbreviation.group(1).startswith("ғ"):
             tagged.words = _century_word_for(
                 text, abbreviation.end(), plural=abbreviation.group(1) == "ғғ."
             )
             tagged.end = abbreviation.end()
-            if _keeps_full_stop(text, tagged.end) and text[tagged.end : tagged.end + 1] in ("", "\n"):
+            if _keeps_full_stop(text, tagged.end) and text[tagged.end : tagged.end + 1] in (
+                "",
+                "\n",
+            ):
                 tagged.tail = "."
             return tagged
         m_end = _ENDING_RE.match(text, tagged.end)
@@ -810,13 +831,17 @@ def _tag_caps(text: str, start: int, end: int, token: str) -> Tagged | None:
 
 
 def _in_caps_run(text: str, start: int, end: int) -> bool:
-    """Whether the token is one of several capitalised words (a heading in capitals)."""
-    before = re.search(rf"([{UPPER}]{{3,}})[ \u00a0]+$", text[max(0, start - 40) : start])
-    after = re.match(rf"[ \u00a0]+([{UPPER}]{{3,}})(?![{LOWER}])", text[end : end + 40])
+    """Whether the token stands next to another unlisted all-caps word (a heading in
+    capitals, not an acronym). Symmetric, and blind to Latin lookalikes, so that
+    normalising twice changes nothing."""
+    before_text = text[max(0, start - 40) : start].translate(HOMOGLYPHS)
+    after_text = text[end : end + 40].translate(HOMOGLYPHS)
+    before = re.search(rf"(?<![{CYRILLIC}])([{UPPER}]{{2,}})[ \u00a0]+$", before_text)
+    after = re.match(rf"[ \u00a0]+([{UPPER}]{{2,}})(?![{CYRILLIC}])", after_text)
     known = abbreviations()
     return bool(
         (before and before.group(1) not in known) or (after and after.group(1) not in known)
-    ) and bool(re.search("[АӘЕЁИОӨУҰҮЫІЭЮЯ]", text[start:end]))
+    )
 
 
 def _tag_abbreviation(text: str, start: int, end: int, entry: Entry) -> Tagged:
@@ -827,8 +852,11 @@ def _tag_abbreviation(text: str, start: int, end: int, entry: Entry) -> Tagged:
         possessive = True
     tagged.base_possessive = possessive
     _with_ending(text, tagged)
-    if possessive and "org" in entry.flags and tagged.ending is None and _possesses_next(
-        text, tagged.end
+    if (
+        possessive
+        and "org" in entry.flags
+        and tagged.ending is None
+        and _possesses_next(text, tagged.end)
     ):
         tagged.ending = Ending(("gen",))
     return tagged
@@ -845,9 +873,9 @@ def _handle_abbreviation(text: str, m: re.Match[str]) -> Tagged | None:
     elif "century" in flags or "centuries" in flags:
         tagged.words = _century_word_for(text, m.end(), plural="centuries" in flags)
         tagged.ending = None
-    if written.endswith(".") and "final" in flags and _keeps_full_stop(text, tagged.end):
-        tagged.tail = "."
-    elif written.endswith(".") and text[tagged.end : tagged.end + 1] in ("", "\n"):
+    if (written.endswith(".") and "final" in flags and _keeps_full_stop(text, tagged.end)) or (
+        written.endswith(".") and text[tagged.end : tagged.end + 1] in ("", "\n")
+    ):
         tagged.tail = "."
     return tagged
 
@@ -863,37 +891,59 @@ HANDLERS: dict[str, Callable[[str, re.Match[str]], Tagged | None]] = {
 }
 
 
-def tag(text: str, lexicon_re: re.Pattern[str] | None = None) -> list[Tagged]:
+def _lexicon_span(text: str, m: re.Match[str], lexicon: Lexicon) -> Tagged:
+    spoken = lexicon.spoken_for(m.group(0))
+    tagged = Tagged(m.start(), m.end(), "lexicon", words=spoken)
+    _with_ending(text, tagged)
+    # a several-word name whose last word is possessive: Қазақстан темір жолы-на
+    last_word = spoken.rsplit(" ", 1)[-1].lower()
+    tagged.base_possessive = (
+        " " in spoken and len(last_word) > 3 and POSSESSED_SUFFIX_RE.search(last_word) is not None
+    )
+    return tagged
+
+
+def tag(text: str, lexicon: Lexicon | None = None) -> list[Tagged]:
     """All the non-plain spans of ``text``, in order, without overlaps.
 
-    ``lexicon_re`` finds the user lexicon's written forms; they win over the built-in
-    tables where they start first or at the same place.
+    The user ``lexicon`` wins over the built-in tables: its written forms are taken
+    where they start first or at the same place as a built-in candidate, and it
+    overrides the reading of units and currencies after numbers.
     """
+    token = _USER_LEXICON.set(lexicon)
+    try:
+        return _tag(text, lexicon)
+    finally:
+        _USER_LEXICON.reset(token)
+
+
+def _tag(text: str, lexicon: Lexicon | None) -> list[Tagged]:
     spans: list[Tagged] = []
     pos = 0
     length = len(text)
     search = candidate_re().search
+    lexicon_re = lexicon.pattern if lexicon is not None else None
     lexicon_match = lexicon_re.search(text) if lexicon_re is not None else None
     while pos < length:
         m = search(text, pos)
         if lexicon_re is not None and lexicon_match is not None and lexicon_match.start() < pos:
             lexicon_match = lexicon_re.search(text, pos)
-        if lexicon_match is not None and (m is None or lexicon_match.start() <= m.start()):
-            tagged = Tagged(lexicon_match.start(), lexicon_match.end(), "lexicon", words=lexicon_match.group(0))
-            _with_ending(text, tagged)
-            spans.append(tagged)
-            pos = tagged.end
-            lexicon_match = lexicon_re.search(text, pos) if lexicon_re is not None else None
-            continue
-        if m is None:
+        if (
+            lexicon is not None
+            and lexicon_match is not None
+            and (m is None or lexicon_match.start() <= m.start())
+        ):
+            tagged = _lexicon_span(text, lexicon_match, lexicon)
+        elif m is None:
             break
-        try:
-            tagged = HANDLERS[m.lastgroup or "digit"](text, m)
-        except (ValueError, KeyError, IndexError, AssertionError):
-            tagged = None  # an unforeseen shape: leave the text as written
-        if tagged is None or tagged.end <= pos:
-            pos = m.end()
-            continue
+        else:
+            try:
+                tagged = HANDLERS[m.lastgroup or "digit"](text, m)
+            except Exception:  # an unforeseen shape must not stop a bulletin: leave it as written
+                tagged = None
+            if tagged is None or tagged.end <= pos:
+                pos = m.end()
+                continue
         tagged.start = max(tagged.start, pos)
         spans.append(tagged)
         pos = tagged.end
