@@ -1,0 +1,127 @@
+"""The normaliser's public API: registers, explain, check, the user lexicon."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from narrator.errors import InputError
+from narrator.text.normalize import (
+    NORMALIZER_VERSION,
+    Lexicon,
+    Problem,
+    Span,
+    check,
+    explain,
+    load_lexicon,
+    normalize,
+)
+from narrator.text.normalize.tables import DATA_DIR, read_tsv
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_version_is_a_string() -> None:
+    assert isinstance(NORMALIZER_VERSION, str) and NORMALIZER_VERSION
+
+
+def test_formal_register_says_bir_zhuz_and_bir_myng() -> None:
+    assert normalize("Оған 100 адам келді.") == "Оған жүз адам келді."
+    assert normalize("Оған 100 адам келді.", register="formal") == "Оған бір жүз адам келді."
+    assert normalize("Оған 1000 адам келді.", register="formal") == "Оған бір мың адам келді."
+
+
+def test_explain_lists_every_span_with_class_and_spoken_form() -> None:
+    text = "2025 жылы ҚР-да ЖІӨ 5%-ке өсті."
+    spans = explain(text)
+    assert [(s.written, s.cls, s.spoken) for s in spans] == [
+        ("2025", "year", "Екі мың жиырма бесінші"),
+        ("ҚР-да", "abbreviation", "Қазақстан Республикасында"),
+        ("ЖІӨ", "abbreviation", "жалпы ішкі өнім"),
+        ("5%-ке", "percent", "бес пайызға"),
+    ]
+    for span in spans:
+        assert isinstance(span, Span)
+        assert text[span.start : span.end] == span.written
+    with pytest.raises(AttributeError):
+        spans[0].spoken = "x"  # type: ignore[misc]
+
+
+def test_check_lists_what_a_voice_cannot_say_with_positions() -> None:
+    problems = check("Бәрі дұрыс.\nБағасы 5 $, Samsung")
+    assert problems == [
+        Problem(2, 8, "5", "digits"),
+        Problem(2, 10, "$", "a symbol that needs reading"),
+        Problem(2, 13, "Samsung", "Latin letters"),
+    ]
+    assert check(normalize("Бағасы 5 $, 12%-ға өсті, 10:00-де, 3/4.")) == []
+
+
+def test_user_lexicon_is_applied_before_the_built_in_tables(tmp_path: Path) -> None:
+    lexicon = load_lexicon(
+        _write(
+            tmp_path / "lexicon.tsv",
+            "# our newsroom\n\nҚР\tҚазақстан\nҚТЖ\tҚазақстан темір жолы\n"
+            "«Қазақтелеком» АҚ\tҚазақтелеком компаниясы\nкм\tшақырым\nабв\tәлібек\nАБВ\tАБВ-ші\n",
+        )
+    )
+    assert normalize("ҚР-да", lexicon=lexicon) == "Қазақстанда"
+    assert normalize("Ол ҚТЖ-ға барды.", lexicon=lexicon) == "Ол Қазақстан темір жолына барды."
+    assert normalize("«Қазақтелеком» АҚ хабарлады.", lexicon=lexicon) == (
+        "Қазақтелеком компаниясы хабарлады."
+    )
+    assert normalize("Жол 5 км-ге созылды.", lexicon=lexicon) == "Жол бес шақырымға созылды."
+    # exact case first, then any case
+    assert normalize("ол АБВ", lexicon=lexicon) == "ол АБВ-ші"
+    assert normalize("ол Абв", lexicon=lexicon) == "ол әлібек"
+    # whole words only
+    assert normalize("ол ҚРА", lexicon=lexicon) == normalize("ол ҚРА")
+
+
+def test_lexicon_fingerprint_identifies_its_content(tmp_path: Path) -> None:
+    first = load_lexicon(_write(tmp_path / "a.tsv", "ҚР\tҚазақстан\n"))
+    same = load_lexicon(_write(tmp_path / "b.tsv", "# comment\nҚР\tҚазақстан\n\n"))
+    other = load_lexicon(_write(tmp_path / "c.tsv", "ҚР\tРеспублика\n"))
+    assert first.fingerprint == same.fingerprint != other.fingerprint
+    assert len(first.fingerprint) == 64
+    assert hash(first) == hash(same) and first == same
+    assert {first, same, other} == {first, other}
+    assert Lexicon(()).pattern is None
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["ҚР\tҚазақстан\nбір бағана ғана\n", "ҚР\t\n", "\tҚазақстан\n", "а\tб\tв\n"],
+)
+def test_a_bad_lexicon_line_names_the_file_and_line(tmp_path: Path, content: str) -> None:
+    path = _write(tmp_path / "bad.tsv", content)
+    with pytest.raises(InputError) as error:
+        load_lexicon(path)
+    message = str(error.value)
+    assert str(path) in message
+    assert "\n" not in message
+    line = 2 if content.startswith("ҚР\tҚазақстан\n") else 1
+    assert f":{line}:" in message
+
+
+def test_a_missing_lexicon_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        load_lexicon(tmp_path / "missing.tsv")
+
+
+def test_abbreviation_table_keeps_the_segmenter_format() -> None:
+    """Column 1 is the written form; the dotted abbreviations the segmenter needs are there."""
+    written = {fields[0] for _, fields in read_tsv(DATA_DIR / "abbreviations.tsv")}
+    for dotted in ("т.б.", "ж.", "жж.", "ғ.", "проф.", "обл."):
+        assert dotted in written
+    for _, fields in read_tsv(DATA_DIR / "abbreviations.tsv"):
+        assert 2 <= len(fields) <= 3 and fields[1].strip()
+
+
+def test_never_raises_on_odd_input() -> None:
+    for text in ("", " ", "\n\n", "9" * 10_000, "-" * 50, "№", "%%%", "$", "1/0", "0:00", "ⅫⅩ"):
+        assert isinstance(normalize(text), str)
