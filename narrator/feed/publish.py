@@ -21,7 +21,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -57,6 +57,7 @@ FEED_NAME = "feed.xml"
 SIDECARS = {"transcript": ".vtt", "subtitles": ".srt", "chapters": ".chapters.json"}
 """Files :func:`narrator.pipeline.produce` writes beside the audio, same stem."""
 _DESCRIPTION_CHARS = 600
+_UNDATED = datetime.min.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -164,9 +165,12 @@ def build(
 
         if fresh:
             log.info("%d new article(s) of %d", len(fresh), len(articles))
-        for document, episode_id, article_ids in _plan(fresh, station, state, options, now):
+        plans = _plan(fresh, station, state, options, now)
+        for index, (document, episode_id, article_ids) in enumerate(plans):
+            # A second apart, the last the newest: apps order items by pubDate.
+            published = now - timedelta(seconds=len(plans) - 1 - index)
             episode = _produce(
-                document, episode_id, article_ids, channel, station, out, now, cache, progress
+                document, episode_id, article_ids, channel, station, out, published, cache, progress
             )
             report.new_episodes.append(episode)
             state.issued.append(episode_id)
@@ -214,7 +218,9 @@ def _plan(
         return [(document, edition_id(now, state), [a.id for a in fresh])]
     plans: list[tuple[Document, str, list[str]]] = []
     taken: set[str] = set()
-    for article in fresh:
+    # Oldest first, so the newest article becomes the newest episode (undated ones keep
+    # their place in the sources, first).
+    for article in sorted(fresh, key=lambda a: a.date or _UNDATED):
         episode_id = unique_id(article.slug, state, taken)
         taken.add(episode_id)
         document = article.document

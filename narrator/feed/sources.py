@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import unicodedata
 import urllib.error
@@ -34,6 +35,8 @@ from narrator.errors import InputError
 from narrator.text.document import Document, Story
 from narrator.text.html import html_to_document
 from narrator.text.readers import decode, parse_markdown, parse_plain_text
+
+log = logging.getLogger(__name__)
 
 ARTICLE_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".json")
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
@@ -145,12 +148,20 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def _read_folder(folder: Path) -> list[Article]:
+    """Every article file of ``folder``, in file-name order (which orders a bulletin).
+
+    A file that cannot be read (empty, undecodable, malformed) is skipped with a
+    warning: one broken article must not stop every later edition.
+    """
     articles: list[Article] = []
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or not path.is_file():
             continue
         if path.suffix.lower() in ARTICLE_SUFFIXES:
-            articles.extend(_read_article(path))
+            try:
+                articles.extend(_read_article(path))
+            except InputError as exc:
+                log.warning("skipped: %s", exc)
     return articles
 
 

@@ -236,10 +236,11 @@ def test_one_episode_per_article(built: Built, tmp_path: Path) -> None:
     sources = copy_articles(tmp_path / "sources")
     out = tmp_path / "out"
     report = run_build(make_station(), sources, out, built.cache, per_article=True)
+    # Oldest first (undated articles first, in file order), so the newest is on top.
     assert [e.id for e in report.new_episodes] == [
-        "garysh-2026-11-25",
         "02-astana",
         "03-aua-rayy",
+        "garysh-2026-11-25",
         "sport-boks",
     ]
     parsed = check_published(out)

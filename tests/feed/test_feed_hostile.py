@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,8 @@ from tests.feed.feedcheck import (
     run_build,
     tree,
 )
+
+TITLE = "«Ақ & Қара» <script>alert(\"x\")</script> 'тырнақша'"
 
 
 def _outside(root: Path, out: Path, cache: Path) -> dict[str, bytes]:
@@ -88,19 +91,33 @@ def test_html_scripts_styles_and_navigation_are_not_read(tmp_path: Path) -> None
         assert hidden not in published
 
 
-def test_path_like_ids_are_neutralised(tmp_path: Path) -> None:
+def test_path_like_ids_are_neutralised(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     sources = copy_articles(tmp_path / "deep" / "er" / "sources", "hostile/pathlike.json")
     (sources / "front.md").write_text(
         "---\nid: ../../../../escaped\n---\n# Тақырып\n\nБұл мәтін де қауіпсіз.\n", "utf-8"
     )
+    # Markup and a control character in a title: escaped in the feed, not interpreted.
+    (sources / "markup.json").write_text(
+        json.dumps({"id": "a&b<c>", "title": TITLE + "\x07", "body": "Қысқа мәтін."}), "utf-8"
+    )
+    # Broken files are skipped with a warning; they do not stop the others.
+    (sources / "empty.md").write_text("---\nid: empty\n---\n", "utf-8")
+    (sources / "cp1251.txt").write_bytes("Сәлем".encode("cp1251", errors="replace"))
+    (sources / "broken.json").write_text('{"id": ', "utf-8")
     out = tmp_path / "deep" / "er" / "out"
     before = tree(tmp_path)
     report = run_build(make_station(), sources, out, tmp_path / "cache", per_article=True)
-    assert sorted(e.id for e in report.new_episodes) == ["escaped", "etc-passwd", "x"]
+    assert sorted(e.id for e in report.new_episodes) == ["a-b-c", "escaped", "etc-passwd", "x"]
+    skipped = [r.getMessage() for r in caplog.records if r.getMessage().startswith("skipped")]
+    assert len(skipped) == 3 and all(str(sources) in message for message in skipped)
+    parsed = check_published(out)
+    assert TITLE in [entry.title for entry in parsed.entries]
+    assert b"&lt;script&gt;" in (out / "feed.xml").read_bytes()
     assert _outside(tmp_path, out, tmp_path / "cache") == before
     for path in out.rglob("*"):
         assert path.resolve().is_relative_to(out.resolve())
     assert {p.name for p in (out / "episodes").glob("*.mp3")} == {
+        "a-b-c.mp3",
         "escaped.mp3",
         "etc-passwd.mp3",
         "x.mp3",
