@@ -64,8 +64,11 @@ def _starts_sentence(text: str, start: int) -> bool:
         return False
     if text[pos] == ".":
         word = _WORD_BEFORE_DOT_RE.search(text, max(0, pos - 12), pos + 1)
-        if word is not None and word.group(0).lstrip(_OPENERS) in abbreviations():
-            return False
+        if word is not None:
+            dotted = word.group(0).lstrip(_OPENERS)
+            table = abbreviations()
+            if dotted in table or dotted[:1].lower() + dotted[1:] in table:
+                return False
     return True
 
 

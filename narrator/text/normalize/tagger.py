@@ -45,6 +45,13 @@ SENTENCE_END = ".!?…"
 
 # Particles written after a hyphen that are not endings: 5-ақ → бес-ақ.
 PARTICLES = frozenset({"ақ", "ау", "ай", "мыс", "ғой", "ды", "ші"})
+# Words a Roman numeral is read before (as an ordinal): I тоқсан, ІІ дәрежелі, XII съезд.
+ROMAN_BEFORE = (
+    "съез", "сессия", "дәреже", "том", "тарау", "бөлім", "халықаралық", "тоқсан", "жартыжыл",
+    "орын", "топ", "кезең", "сынып", "курс", "санат", "лига", "дивизион", "шақырылым",
+    "конгресс", "форум", "фестиваль", "дүниежүзілік", "мыңжылдық", "жиын", "пленум",
+    "құрылтай", "спартакиада", "олимпиада", "азия", "бүкіл", "республикалық", "айлық",
+)  # fmt: skip
 # Number words: a capitalised one before a lone I is a sentence start, not a name.
 NUMBER_WORDS = frozenset((*ONES, *TENS[1:], "жүз", *(name for _, name in SCALES)))
 # Words after "N жыл" that make it a duration, not a year.
@@ -94,6 +101,10 @@ _DATE_RE = re.compile(r"([0-9]{1,2})([./])([0-9]{1,2})\2([0-9]{4})(?![0-9])")
 _ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])")
 _CLOCK_RE = re.compile(r"([0-9]{1,2}):([0-9]{2})(?![0-9:])")
 _DOTTED_CLOCK_RE = re.compile(r"([0-9]{1,2})\.([0-9]{2})(?![0-9])")
+# What makes 12.30 a time, not a decimal: a range to another time or a time's ending.
+_TIME_AFTER_DOTTED_RE = re.compile(
+    r"\s?[–—-]\s?[0-9]{1,2}[.:][0-9]{2}(?![0-9])|[-‐‑](?:[дт][ае]|[дт][ае]н|[ғгқк][ае])(?!\w)"
+)
 _SCORE_RE = re.compile(r"([0-9]{1,3}):([0-9]{1,3})(?![0-9:])")
 _FRACTION_RE = re.compile(r"([0-9]+)/([0-9]+)(?![0-9/])")
 _TIME_RANGE_DASH_RE = re.compile(r"\s?[–—]\s?|[-‐‑]")
@@ -146,7 +157,8 @@ def _month_re() -> re.Pattern[str]:
 
 
 def _is_sign(written: str) -> bool:
-    return all(ch in CURRENCY_SIGNS or ch.isascii() for ch in written)
+    """A currency sign written before or after the amount ($, ₸), not a word (тг, USD)."""
+    return (len(written) == 1 and written in CURRENCY_SIGNS) or written == "US$"
 
 
 def _is_caps(word: str) -> bool:
@@ -157,6 +169,9 @@ def _is_caps(word: str) -> bool:
 def candidate_re() -> re.Pattern[str]:
     """The regex that finds every place where a span may start."""
     listed = [w for w in abbreviations() if not _is_caps(w)]
+    # at the start of a sentence: Проф. Әлиев, Б.з.б. III ғасыр (not one-letter ones such
+    # as ж., which capitalised are initials)
+    listed += [_capitalised(w) for w in listed if sum(ch.isalpha() for ch in w) >= 3]
     return re.compile(
         rf"""
           (?P<digit>[0-9])
@@ -572,9 +587,7 @@ def _tag_special_number(text: str, start: int) -> Tagged | None:
     iso = _ISO_DATE_RE.match(text, start)
     if iso is not None and 1 <= int(iso.group(2)) <= 12 and 1 <= int(iso.group(3)) <= 31:
         return _tag_numeric_date(text, start, iso.end(), iso.group(3), iso.group(2), iso.group(1))
-    clock = _CLOCK_RE.match(text, start)
-    if clock is None and _CLOCK_WORD_BEFORE_RE.search(text, max(0, start - 8), start):
-        clock = _DOTTED_CLOCK_RE.match(text, start)
+    clock = _CLOCK_RE.match(text, start) or _dotted_clock(text, start)
     if clock is not None:
         hour, minute = clock.group(1), clock.group(2)
         word, _, _ = _next_word(text, clock.end())
@@ -595,6 +608,21 @@ def _tag_special_number(text: str, start: int) -> Tagged | None:
         if int(denominator or "0") != 0 and len(denominator) <= 6:
             tagged = Tagged(start, fraction.end(), "fraction", values=(numerator, denominator))
             return _with_ending(text, tagged)
+    return None
+
+
+def _dotted_clock(text: str, start: int) -> re.Match[str] | None:
+    """A time written with a dot (15.00, 12.30): after сағат, with 00 minutes, in a
+    range of times, or with the ending of a time (15.30-да, 18.00-ге дейін)."""
+    dotted = _DOTTED_CLOCK_RE.match(text, start)
+    if dotted is None:
+        return None
+    if (
+        _CLOCK_WORD_BEFORE_RE.search(text, max(0, start - 8), start)
+        or dotted.group(2) == "00"
+        or _TIME_AFTER_DOTTED_RE.match(text, dotted.end())
+    ):
+        return dotted
     return None
 
 
@@ -621,7 +649,7 @@ def _tag_clock(text: str, start: int, end: int, hour: str, minute: str) -> Tagge
     joiner = "-"
     dash = _TIME_RANGE_DASH_RE.match(text, end)
     if dash is not None:
-        second = _CLOCK_RE.match(text, dash.end())
+        second = _CLOCK_RE.match(text, dash.end()) or _DOTTED_CLOCK_RE.match(text, dash.end())
         if second is not None and int(second.group(1)) <= 24 and int(second.group(2)) < 60:
             values = (hour, minute, second.group(1), second.group(2))
             joiner = "-" if dash.group(0) in HYPHENS else " – "
@@ -708,7 +736,7 @@ def _is_roman_context(text: str, start: int, end: int, token: str) -> bool:
     word, _, _ = _next_word(text, end)
     if _is_century_word(word) or _YEAR_ABBREVIATION_RE.match(text, end):
         return True
-    if word.startswith(("съезд", "сессия", "дәреже", "том", "тарау", "бөлім", "халықаралық")):
+    if word.startswith(ROMAN_BEFORE):
         return True
     latin = token.translate(str.maketrans("ХІ", "XI"))
     if set(latin) <= set("IVX") and len(token) > 1:
@@ -862,9 +890,14 @@ def _tag_abbreviation(text: str, start: int, end: int, entry: Entry) -> Tagged:
     return tagged
 
 
+def _capitalised(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
 def _handle_abbreviation(text: str, m: re.Match[str]) -> Tagged | None:
     written = m.group(0)
-    entry = abbreviations()[written]
+    table = abbreviations()
+    entry = table.get(written) or table[written[:1].lower() + written[1:]]
     flags = entry.flags
     tagged = _tag_abbreviation(text, m.start(), m.end(), entry)
     if "year" in flags or "years" in flags:
