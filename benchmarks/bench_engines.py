@@ -1,10 +1,11 @@
 """Real-time factor (synthesis time / audio time) of each engine on this machine.
 
 Engines: the embedded espeak-ng voice, the tiny Piper voices the tests build (one and
-three speakers), and, when ``TTS`` imports (``.venv-coqui``), the tiny random VITS and
-a random-weight VITS of MMS's size (the architecture of Meta's Kazakh model). Lower is
+three speakers), and, where torch is installed (``.venv-coqui``), random-weight Piper
+voices of the published "medium" and "high" architectures, the tiny random VITS and a
+random-weight VITS of MMS's size (the architecture of Meta's Kazakh model). Lower is
 faster; below 1 is faster than real time. The tiny models measure narrator's and the
-engines' overhead, not a real voice's network.
+engines' overhead; the random full-size ones, the speed of a real voice's network.
 
     python benchmarks/bench_engines.py            # in .venv (espeak, Piper)
     .venv-coqui/bin/python benchmarks/bench_engines.py   # adds Coqui
@@ -16,6 +17,7 @@ import importlib.util
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +54,7 @@ def real_time_factor(voice: Voice, sentences: list[str]) -> tuple[float, float, 
 
 
 def main() -> None:
+    warnings.simplefilter("ignore")  # torch's export and deprecation notices, not figures
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         voices: list[tuple[str, Voice | None]] = [
@@ -67,6 +70,13 @@ def main() -> None:
                 ),
             ),
         ]
+        if importlib.util.find_spec("torch") is not None:
+            from tests.engines.models import build_piper_real_architecture
+
+            for quality in ("medium", "high"):
+                model = build_piper_real_architecture(work / f"piper-{quality}", quality)
+                name = f"piper {quality} architecture, random weights"
+                voices.append((name, PiperVoice.load(quality, model)))
         if importlib.util.find_spec("TTS") is not None:
             from tests.engines.models import build_mms_folder, build_vits
 

@@ -60,7 +60,7 @@ def list_voices(directory: VoicesDirOpt = None) -> None:
         table.add_row(
             voice_id, engine, quality or "-", str(rate or "-"), licence or "-", _size(size), state
         )
-    Console(width=140).print(table)
+    Console().print(table)
 
 
 @voices_app.command()

@@ -117,6 +117,17 @@ def build_piper_voice(
     model_path = folder / f"{name}.onnx"
     onnx.save(model, model_path)
 
+    write_piper_config(model_path, speakers, phoneme_id_map, sample_rate)
+    return model_path
+
+
+def write_piper_config(
+    model_path: Path,
+    speakers: list[str] | None = None,
+    phoneme_id_map: dict[str, list[int]] | None = None,
+    sample_rate: int = SAMPLE_RATE,
+) -> Path:
+    """Write ``MODEL.onnx.json`` as Piper's Kazakh voices have it (espeak voice ``kk``)."""
     config = {
         "audio": {"sample_rate": sample_rate, "quality": "low"},
         "espeak": {"voice": "kk"},
@@ -130,10 +141,9 @@ def build_piper_voice(
         "piper_version": "1.0.0",
         "dataset": "narrator-test",
     }
-    Path(f"{model_path}.json").write_text(
-        json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
-    return model_path
+    path = Path(f"{model_path}.json")
+    path.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
+    return path
 
 
 def tiny_vits_config(output_path: str) -> object:
@@ -262,3 +272,86 @@ def build_mms_folder(folder: Path) -> Path:
     checkpoint = folder / "G_100000.pth"
     torch.save({"model": state}, checkpoint)
     return checkpoint
+
+
+# Piper's generator hyperparameters for its "medium" and "high" qualities (piper.train).
+_PIPER_ARCHITECTURES = {
+    "medium": {
+        "resblock": "2",
+        "resblock_kernel_sizes": (3, 5, 7),
+        "resblock_dilation_sizes": ((1, 2), (2, 6), (3, 12)),
+        "upsample_rates": (8, 8, 4),
+        "upsample_initial_channel": 256,
+        "upsample_kernel_sizes": (16, 16, 8),
+    },
+    "high": {
+        "resblock": "1",
+        "resblock_kernel_sizes": (3, 7, 11),
+        "resblock_dilation_sizes": ((1, 3, 5), (1, 3, 5), (1, 3, 5)),
+        "upsample_rates": (8, 8, 2, 2),
+        "upsample_initial_channel": 512,
+        "upsample_kernel_sizes": (16, 16, 4, 4),
+    },
+}
+
+
+def build_piper_real_architecture(folder: Path, quality: str = "medium") -> Path:
+    """A Piper voice of a real quality's architecture with random weights (needs torch).
+
+    Exported to ONNX as ``piper.train.export_onnx`` does; the model is about the size of
+    the published voices (63 MB medium, 114 MB high), so its speed is theirs.
+    """
+    import torch
+    from piper.train.vits.models import SynthesizerTrn
+
+    torch.manual_seed(0)
+    model = SynthesizerTrn(
+        n_vocab=NUM_SYMBOLS,
+        spec_channels=513,
+        segment_size=32,
+        inter_channels=192,
+        hidden_channels=192,
+        filter_channels=768,
+        n_heads=2,
+        n_layers=6,
+        kernel_size=3,
+        p_dropout=0.1,
+        **_PIPER_ARCHITECTURES[quality],
+    )
+    model.eval()
+    with torch.no_grad():
+        model.dec.remove_weight_norm()
+
+    def infer(text, text_lengths, scales, sid=None):  # type: ignore[no-untyped-def]
+        audio = model.infer(
+            text,
+            text_lengths,
+            noise_scale=scales[0],
+            length_scale=scales[1],
+            noise_scale_w=scales[2],
+            sid=sid,
+        )[0]
+        return audio.unsqueeze(1)
+
+    model.forward = infer  # type: ignore[method-assign]
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"kk_KZ-random-{quality}"
+    model_path = folder / f"{name}.onnx"
+    dummy = (
+        torch.randint(0, NUM_SYMBOLS, (1, 50)),
+        torch.LongTensor([50]),
+        torch.FloatTensor([0.667, 1.0, 0.8]),
+        None,
+    )
+    torch.onnx.export(
+        model,
+        dummy,
+        str(model_path),
+        opset_version=15,
+        dynamo=False,
+        input_names=["input", "input_lengths", "scales", "sid"],
+        output_names=["output"],
+        dynamic_axes={"input": {0: "batch", 1: "phonemes"}, "output": {0: "batch", 2: "time"}},
+    )
+    write_piper_config(model_path)
+    return model_path
