@@ -214,7 +214,7 @@ def _plan(
     }
     if not options.per_article:
         title = _edition_title(station, local)
-        document = bulletin_document(fresh, title, {**meta, "title": title})
+        document = bulletin_document(fresh, title, meta)
         return [(document, edition_id(now, state), [a.id for a in fresh])]
     plans: list[tuple[Document, str, list[str]]] = []
     taken: set[str] = set()

@@ -80,14 +80,6 @@ class Article:
     def __post_init__(self) -> None:
         self.slug = slugify(self.id)
 
-    @property
-    def summary(self) -> str:
-        """The first paragraph, for an episode description."""
-        for story in self.document.stories:
-            for paragraph in story.paragraphs:
-                return paragraph
-        return ""
-
 
 def slugify(text: str) -> str:
     """A file-name-safe slug of ``text``: no separators, no dots, never empty.
