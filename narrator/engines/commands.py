@@ -30,9 +30,23 @@ VoicesDirOpt = Annotated[
     Path | None,
     typer.Option(
         "--voices-dir",
-        help="Voices directory (default: $NARRATOR_VOICES_DIR or the user data directory).",
+        help="Voices directory (default: the station's voices_dir, $NARRATOR_VOICES_DIR, "
+        "or the user data directory).",
     ),
 ]
+StationOpt = Annotated[
+    Path | None,
+    typer.Option("--station", "-s", help="Station file whose [voice] voices_dir to use."),
+]
+
+
+def _directory(directory: Path | None, station: Path | None) -> Path | None:
+    """The voices directory the user chose: --voices-dir, else the station file's."""
+    if directory is None and station is not None:
+        from narrator.config import load_station
+
+        return load_station(station).voice.voices_dir
+    return directory
 
 
 def _size(size: int | None) -> str:
@@ -40,8 +54,9 @@ def _size(size: int | None) -> str:
 
 
 @voices_app.command("list")
-def list_voices(directory: VoicesDirOpt = None) -> None:
+def list_voices(directory: VoicesDirOpt = None, station: StationOpt = None) -> None:
     """Installed and downloadable voices: engine, quality, licence, installed or not."""
+    directory = _directory(directory, station)
     catalogue = load_catalogue()
     installed = {voice.id: voice for voice in installed_voices(directory)}
     table = Table(title=f"voices (installed in {voices_dir(directory)})")
@@ -79,8 +94,10 @@ def install(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     directory: VoicesDirOpt = None,
+    station: StationOpt = None,
 ) -> None:
     """Download or copy a voice into the voices directory (atomically)."""
+    directory = _directory(directory, station)
     from narrator.engines.install import install as do_install
 
     voice = do_install(
@@ -93,8 +110,10 @@ def install(
 def remove(
     voice_id: Annotated[str, typer.Argument(help="Id of the installed voice.")],
     directory: VoicesDirOpt = None,
+    station: StationOpt = None,
 ) -> None:
     """Uninstall a voice."""
+    directory = _directory(directory, station)
     from narrator.engines.install import remove as do_remove
 
     folder = do_remove(voice_id, directory)
@@ -118,8 +137,10 @@ def try_voice(
         int, typer.Option("--rate", min=60, max=450, help="Speaking rate, words per minute.")
     ] = 160,
     directory: VoicesDirOpt = None,
+    station: StationOpt = None,
 ) -> None:
     """Speak a sample sentence with a voice into a WAV file."""
+    directory = _directory(directory, station)
     import numpy as np
     import soundfile
 

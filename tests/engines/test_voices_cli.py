@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from narrator.engines.chain import VoiceChain
+from narrator.errors import VoiceError
 from tests.engines.conftest import PiperModels
 from tests.helpers import run_narrator
 
@@ -157,3 +159,20 @@ def test_a_coqui_voice_without_the_extra_names_the_install_command(
     assert len(lines) == 1
     assert lines[0].startswith("error: Coqui voices need the Coqui TTS engine")
     assert lines[0].endswith("install it with: pip install 'narrator[coqui]'")
+
+
+def test_the_station_file_chooses_the_voices_directory(
+    tmp_path: Path, voices_dir: Path, piper_models: PiperModels
+) -> None:
+    station = tmp_path / "station.toml"
+    station.write_text('[voice]\nid = "kk_KZ-tiny-low"\nvoices_dir = "newsroom-voices"\n')
+    result = run_narrator("voices", "install", str(piper_models.single), "-s", str(station))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "newsroom-voices" / "kk_KZ-tiny-low" / "voice.json").is_file()
+    assert not voices_dir.exists()  # $NARRATOR_VOICES_DIR is not used
+    listed = run_narrator("voices", "list", "--station", str(station))
+    assert str(tmp_path / "newsroom-voices") in listed.stdout
+    chain = VoiceChain(["kk_KZ-tiny-low"], voices_dir=tmp_path / "newsroom-voices")
+    assert chain.primary.engine == "piper"
+    with pytest.raises(VoiceError, match="unknown voice 'kk_KZ-tiny-low'"):
+        VoiceChain(["kk_KZ-tiny-low"])
