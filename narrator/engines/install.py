@@ -333,7 +333,7 @@ def _copy_local(path: Path, dest: Path) -> None:
         shutil.copytree(path, dest, dirs_exist_ok=True)
         return
     if is_archive(path.name):
-        _unpack(path, dest)
+        _unpack(path, dest, path.name)
         return
     shutil.copy2(path, dest / path.name)
     companion = {".onnx": Path(f"{path}.json"), ".pth": path.parent / "config.json"}
@@ -348,24 +348,25 @@ def _copy_local(path: Path, dest: Path) -> None:
 def _place(downloaded: Path, dest: Path, name: str) -> None:
     """Move a finished download into ``dest`` under its own name, unpacking archives."""
     if is_archive(name):
-        _unpack(downloaded, dest)
+        _unpack(downloaded, dest, name)
         return
     shutil.copy2(downloaded, dest / name)
 
 
-def _unpack(archive: Path, dest: Path) -> None:
+def _unpack(archive: Path, dest: Path, name: str) -> None:
+    """Unpack ``archive`` (called ``name``: a download's file is a ``.part``) into ``dest``."""
     try:
-        if archive.name.lower().endswith(".zip"):
+        if name.lower().endswith(".zip"):
             with zipfile.ZipFile(archive) as zipped:
                 for member in zipped.namelist():
                     if member.startswith("/") or ".." in Path(member).parts:
-                        raise VoiceError(f"archive {archive.name} has an unsafe path {member!r}")
+                        raise VoiceError(f"archive {name} has an unsafe path {member!r}")
                 zipped.extractall(dest)
         else:
             with tarfile.open(archive) as tar:
                 tar.extractall(dest, filter="data")  # refuses links and paths outside dest
     except (tarfile.TarError, zipfile.BadZipFile, OSError) as exc:
-        raise VoiceError(f"cannot unpack {archive.name}: {exc}") from exc
+        raise VoiceError(f"cannot unpack {name}: {exc}") from exc
 
 
 def _assemble(src: Path, dest: Path, resolved: Source, source: str) -> InstalledVoice:

@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 import tarfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,17 @@ def test_install_an_archive_of_a_voice_folder(
     voice = install(str(archive), progress=False)
     assert voice.id == "tinyvoice"
     assert voice.model == "kk_KZ-tiny-low.onnx"
+
+
+def test_install_a_zip_from_a_url(
+    voices_dir: Path, file_server: FileServer, piper_models: PiperModels
+) -> None:
+    with zipfile.ZipFile(file_server.root / "voice.zip", "w") as zipped:
+        for path in piper_models.multi.parent.iterdir():
+            zipped.write(path, f"voice/{path.name}")
+    voice = install(file_server.url("voice.zip"), progress=False, voice_id="zipped")
+    assert voice.model == "kk_KZ-tinymulti-low.onnx"
+    assert load_voice("zipped").speakers == {"A": 0, "B": 1, "C": 2}
 
 
 def test_install_from_url_downloads_model_and_config_with_progress(
