@@ -75,7 +75,12 @@ def trim_silence(
     loud = np.flatnonzero(np.sqrt(np.mean(blocks**2, axis=1)) > 10 ** (threshold_db / 20))
     if len(loud) == 0:
         return samples[:0]
-    onset, offset = int(loud[0]) * frame, int(loud[-1] + 1) * frame
+    # To the sample: the first and last samples above the threshold in those frames.
+    level = 10 ** (threshold_db / 20)
+    first = samples[int(loud[0]) * frame : int(loud[0] + 1) * frame]
+    last = samples[int(loud[-1]) * frame : int(loud[-1] + 1) * frame]
+    onset = int(loud[0]) * frame + int(np.argmax(np.abs(first) > level))
+    offset = int(loud[-1]) * frame + frame - int(np.argmax(np.abs(last[::-1]) > level))
     start, stop = onset - margin, offset + margin
     piece = apply_fades(samples[max(0, start) : min(len(samples), stop)], rate, margin_ms)
     before, after = max(0, -start), max(0, stop - len(samples))

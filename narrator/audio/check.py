@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
+from narrator.audio.export import read_audio
 from narrator.audio.master import integrated_loudness, true_peak_dbtp
 from narrator.config import Station
 from narrator.errors import InputError
@@ -50,18 +50,6 @@ class Verdict:
     value: str
     ok: bool
     target: str = ""
-
-
-def read_audio(path: Path) -> tuple[np.ndarray, int]:
-    """Decode an audio file to float32 frames x channels; errors name the file."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
-    try:
-        data, rate = sf.read(path, dtype="float32", always_2d=True)
-    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
-        raise InputError(f"{path}: cannot decode audio ({exc})") from None
-    return data, rate
 
 
 def _silent_windows(data: np.ndarray, rate: int, threshold_db: float) -> np.ndarray:

@@ -13,7 +13,7 @@ import numpy as np
 import soundfile as sf
 
 from narrator.audio.master import MasteringReport, integrated_loudness, limit, true_peak_dbtp
-from narrator.errors import OutputError
+from narrator.errors import InputError, OutputError
 from narrator.fsutil import atomic_path
 
 # format name -> (libsndfile format, subtype, file extension)
@@ -52,6 +52,34 @@ def format_for(path: Path, requested: str | None = None) -> str:
     raise OutputError(
         f"{path}: cannot tell the format from the extension (use .mp3, .ogg, .opus, .flac, .wav or --format)"
     )
+
+
+# The first bytes of the containers narrator reads: WAV (RIFF, RF64, W64), FLAC, OGG,
+# AIFF, CAF, AU, and MP3 with an ID3 tag; a bare MP3 starts with a frame sync instead.
+_MAGIC = (b"RIFF", b"RF64", b"riff", b"fLaC", b"OggS", b"FORM", b"caff", b".snd", b"ID3")
+
+
+def read_audio(path: Path) -> tuple[np.ndarray, int]:
+    """Decode an audio file to float32 frames x channels and its rate; errors name the file.
+
+    Anything that does not start like an audio file is refused before the decoder sees
+    it (libsndfile's MP3 decoder would print its own complaints first).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: audio file not found")
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+        frame_sync = len(head) >= 2 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0
+        if not (head.startswith(_MAGIC) or frame_sync):
+            raise InputError(f"{path}: not an audio file (WAV, FLAC, OGG, Opus or MP3 expected)")
+        data, rate = sf.read(path, dtype="float32", always_2d=True)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+        raise InputError(f"{path}: cannot decode audio ({exc})") from None
+    return data, rate
 
 
 def mp3_compression_level(bitrate_kbps: int) -> float:

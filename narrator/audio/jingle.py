@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-import soundfile as sf
 import soxr
 
+from narrator.audio.export import read_audio
 from narrator.errors import InputError
 
 _INTRO_NOTES = (69, 73, 76, 81)  # A4 C#5 E5 A5: a rising A-major arpeggio
@@ -65,13 +65,7 @@ def default_sting(rate: int, kind: Literal["intro", "outro"] = "intro") -> np.nd
 
 def load_audio(path: Path, rate: int) -> np.ndarray:
     """Read a WAV/FLAC/OGG/MP3 file as mono float32 at ``rate`` (resampled once, soxr VHQ)."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: audio file not found")
-    try:
-        data, file_rate = sf.read(path, dtype="float32", always_2d=True)
-    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
-        raise InputError(f"{path}: cannot read audio ({exc})") from None
+    data, file_rate = read_audio(path)
     if len(data) == 0:
         raise InputError(f"{path}: the audio file is empty")
     mono = data.mean(axis=1)

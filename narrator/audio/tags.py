@@ -126,7 +126,8 @@ def write_id3(path: Path, info: TagInfo) -> None:
                     sub_frames=[TIT2(encoding=3, text=[chapter.title])],
                 )
             )
-    # v2.3 has no UTF-8: mutagen converts the text to UTF-16 and TDRC to TYER/TDAT.
+    # v2.3 has no TDRC (TYER + TDAT instead) and no UTF-8 (saved as UTF-16).
+    tags.update_to_v23()
     tags.save(path, v2_version=3)
 
 
