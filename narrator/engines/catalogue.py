@@ -14,6 +14,7 @@ file's ``voices_dir``), the ``NARRATOR_VOICES_DIR`` environment variable, or
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -46,6 +47,21 @@ def check_voice_id(voice_id: str) -> str:
     if not _VOICE_ID.match(voice_id):
         raise VoiceError(f"invalid voice id {voice_id!r} (letters, digits, '.', '_' and '-' only)")
     return voice_id
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 (hex) of a file, read in blocks (model files are large)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's message cut to its first line (engine errors can be long)."""
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def voices_dir(configured: Path | str | None = None) -> Path:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from narrator.engines import load_voice
 from narrator.engines.base import AudioChunk, SynthesisParams, Voice
+from narrator.engines.catalogue import first_line
 from narrator.errors import VoiceError
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,7 @@ class VoiceChain:
                 try:
                     chunk = voice.synthesize_all(text, self.params)
                 except Exception as exc:  # any engine failure is recoverable here
-                    errors[voice_id] = _one_line(exc)
+                    errors[voice_id] = first_line(exc)
                     # INFO: the run reports the segments that fell back; this is the detail.
                     log.info(
                         "voice %s failed on %r (attempt %d): %s",
@@ -103,8 +104,3 @@ class VoiceChain:
                 return chunk, voice
         summary = "; ".join(f"{vid}: {err}" for vid, err in errors.items())
         raise VoiceError(f"no voice could read {text[:60]!r} ({summary})")
-
-
-def _one_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0] if lines else type(exc).__name__

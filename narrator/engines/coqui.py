@@ -29,7 +29,8 @@ from typing import Any
 import numpy as np
 
 from narrator.engines.base import AudioChunk, SynthesisParams, Voice
-from narrator.engines.piper import _one_line, file_sha256, length_scale_for
+from narrator.engines.catalogue import file_sha256, first_line
+from narrator.engines.piper import length_scale_for
 from narrator.errors import VoiceError
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ def _import_tts() -> Any:
         ) from exc
     except Exception as exc:  # torch/torchaudio builds that do not match fail variously
         raise VoiceError(
-            f"the Coqui TTS engine does not import ({_one_line(exc)}); "
+            f"the Coqui TTS engine does not import ({first_line(exc)}); "
             f"reinstall it with: {INSTALL_HINT}"
         ) from exc
     # narrator reports unknown characters itself (in CoquiVoice.synthesize), in one line;
@@ -132,7 +133,7 @@ class CoquiVoice(Voice):
             ).to(device)
         except Exception as exc:  # Coqui raises many kinds of errors on a bad model
             raise VoiceError(
-                f"Coqui voice {voice_id!r} does not load from {model_path}: {_one_line(exc)}"
+                f"Coqui voice {voice_id!r} does not load from {model_path}: {first_line(exc)}"
             ) from exc
         voice = cls(voice_id, model_path, tts, device, speaker)
         voice._length_scale = float(getattr(tts.synthesizer.tts_model, "length_scale", 1.0))
@@ -180,7 +181,7 @@ class CoquiVoice(Voice):
                 wav = self.tts.tts(text, speaker=speaker, split_sentences=False)
             except Exception as exc:  # torch and tokenizer errors have no common base
                 raise VoiceError(
-                    f"voice {self.id!r} failed on {text[:40]!r}: {_one_line(exc)}"
+                    f"voice {self.id!r} failed on {text[:40]!r}: {first_line(exc)}"
                 ) from exc
             finally:
                 model.length_scale = self._length_scale

@@ -47,13 +47,13 @@ from narrator.engines.catalogue import (
     CatalogueFile,
     InstalledVoice,
     check_voice_id,
+    file_sha256,
     find_installed,
     load_catalogue,
     url_file_name,
     voices_dir,
 )
 from narrator.engines.coqui import MMS_MARKER, is_mms_folder
-from narrator.engines.piper import file_sha256
 from narrator.errors import VoiceError
 
 log = logging.getLogger(__name__)

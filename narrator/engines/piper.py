@@ -17,7 +17,6 @@ Piper voice is loaded.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from narrator.engines.base import AudioChunk, SynthesisParams, Voice
+from narrator.engines.catalogue import file_sha256, first_line
 from narrator.errors import VoiceError
 
 log = logging.getLogger(__name__)
@@ -56,15 +56,6 @@ def _import_piper() -> tuple[Any, Any]:
     # onnxruntime would also print each one to stderr.
     onnxruntime.set_default_logger_severity(4)
     return Piper, SynthesisConfig
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 (hex) of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def length_scale_for(rate_wpm: int, voice_length_scale: float) -> float:
@@ -118,7 +109,7 @@ class PiperVoice(Voice):
             piper = piper_cls.load(model_path, config_path, use_cuda=use_cuda)
         except Exception as exc:  # onnxruntime and JSON errors have no common base
             raise VoiceError(
-                f"Piper voice {voice_id!r} does not load from {model_path}: {_one_line(exc)}"
+                f"Piper voice {voice_id!r} does not load from {model_path}: {first_line(exc)}"
             ) from exc
         voice = cls(voice_id, model_path, config_path, piper, speaker)
         if speaker is not None:
@@ -179,7 +170,7 @@ class PiperVoice(Voice):
                 yield AudioChunk(samples, self.sample_rate)
         except Exception as exc:  # onnxruntime errors have no common base class
             raise VoiceError(
-                f"voice {self.id!r} failed on {text[:40]!r}: {_one_line(exc)}"
+                f"voice {self.id!r} failed on {text[:40]!r}: {first_line(exc)}"
             ) from exc
 
     def _report_missing(self, text: str) -> None:
@@ -206,8 +197,3 @@ def _cuda_available(voice_id: str) -> bool:
         return True
     log.warning("voice %s: no CUDA for onnxruntime here (onnxruntime-gpu); using the CPU", voice_id)
     return False
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
