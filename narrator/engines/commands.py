@@ -150,8 +150,9 @@ def try_voice(
     params = SynthesisParams(rate_wpm=rate, speaker=speaker)
     started = time.perf_counter()
     voice = load_voice(voice_id, params, directory)
+    loaded = time.perf_counter()
     chunk = voice.synthesize_all(text or SAMPLE_TEXT, params)
-    elapsed = time.perf_counter() - started
+    synthesised = time.perf_counter()
     if not len(chunk.samples) or not np.any(chunk.samples):
         raise NarratorError(f"voice {voice_id!r} produced no sound for that text")
     target = output or Path(f"{voice_id}-sample.wav")
@@ -159,5 +160,6 @@ def try_voice(
         soundfile.write(tmp, chunk.samples, chunk.sample_rate, format="WAV", subtype="PCM_16")
     typer.echo(
         f"wrote {target} ({chunk.duration:.1f} s at {chunk.sample_rate} Hz, "
-        f"{voice.engine}, synthesised in {elapsed:.2f} s)"
+        f"{voice.engine}: loaded in {loaded - started:.2f} s, "
+        f"synthesised in {synthesised - loaded:.2f} s)"
     )
