@@ -1,6 +1,8 @@
-"""Writing the programme to an audio file: MP3, OGG/Vorbis, Opus, FLAC or WAV.
+"""Encoding the programme: MP3, OGG/Vorbis, Opus, FLAC or WAV; and decoding audio files.
 
-soundfile's bundled libsndfile encodes all of them with no system packages.
+soundfile's bundled libsndfile encodes all of them with no system packages. The
+encoded file is decoded again and measured, so the loudness and true-peak figures
+narrator reports are those of the file a listener gets.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import soundfile as sf
 
 from narrator.audio.master import MasteringReport, integrated_loudness, limit, true_peak_dbtp
 from narrator.errors import InputError, OutputError
-from narrator.fsutil import atomic_path
 
 # format name -> (libsndfile format, subtype, file extension)
 FORMATS: dict[str, tuple[str, str, str]] = {
@@ -129,14 +130,6 @@ def encode(
                 out.write(data[start : start + _WRITE_BLOCK])
     except sf.LibsndfileError as exc:
         raise OutputError(f"{name or path}: cannot encode {fmt}: {exc}") from None
-
-
-def write_audio(
-    samples: np.ndarray, sample_rate: int, path: Path, fmt: str, *, bitrate_kbps: int = 112
-) -> None:
-    """Encode ``samples`` (float32) to ``path`` atomically."""
-    with atomic_path(path) as tmp:
-        encode(samples, sample_rate, tmp, fmt, bitrate_kbps=bitrate_kbps, name=path)
 
 
 def headroom_for(fmt: str) -> float:

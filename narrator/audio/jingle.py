@@ -81,14 +81,15 @@ def duck_gain(
     duck_db: float,
     *,
     lead_ms: float = 250.0,
-    hold_ms: float = 1000.0,
+    hold_ms: float = 700.0,
     smooth_ms: float = 300.0,
 ) -> np.ndarray:
     """Gain (linear) for a bed: ``-duck_db`` while someone speaks, 0 dB in longer gaps.
 
     The bed goes down ``lead_ms`` before the words and stays down ``hold_ms`` after
-    them, so sentence and paragraph pauses do not make it swell (no pumping); a
-    story break lets it up. The curve is smoothed over ``smooth_ms``.
+    them, so sentence and paragraph pauses (up to about 950 ms) do not make it swell
+    (no pumping); a story break lets it up for a moment. The curve is smoothed over
+    ``smooth_ms``.
     """
     active = np.zeros(frames, dtype=np.float64)
     lead, hold = round(rate * lead_ms / 1000), round(rate * hold_ms / 1000)

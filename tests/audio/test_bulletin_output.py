@@ -310,3 +310,32 @@ def test_a_bad_station_file_fails_before_writing_anything(tmp_path: Path) -> Non
         with pytest.raises(InputError, match=message):
             produce(document, out, station)
     assert list(out.parent.iterdir()) == []
+
+
+def _level_at(samples: np.ndarray, rate: int, frequency: float) -> float:
+    """dBFS of one sine component (a windowed DFT bin)."""
+    window = np.hanning(len(samples))
+    spectrum = np.abs(np.fft.rfft(samples * window)) / (window.sum() / 2)
+    return 20 * math.log10(spectrum[round(frequency * len(samples) / rate)] + 1e-12)
+
+
+def test_station_jingle_and_bed_files_are_used(tmp_path: Path) -> None:
+    rate = 44100
+    t = np.arange(rate) / rate
+    sf.write(tmp_path / "intro.flac", (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), rate)
+    sf.write(tmp_path / "bed.wav", (0.3 * np.sin(2 * np.pi * 330 * t)).astype(np.float32), rate)
+    station = Station()
+    station.audio.intro_jingle = tmp_path / "intro.flac"
+    station.audio.music_bed = tmp_path / "bed.wav"  # -6 LU from the speech, 18 dB under it
+    document = parse_markdown("Ертең күн жылы болады. Жел соғады.\n", "a.md")
+    production = produce(document, tmp_path / "a.wav", station)
+    data, rate = _decoded(production.output)
+    opening = data[rate // 4 : 3 * rate // 4]
+    assert _level_at(opening, rate, 440) > _level_at(opening, rate, 330) + 20  # the jingle first
+    cues = production.programme.cues
+    gaps = [(a.end, b.start) for a, b in itertools.pairwise(cues) if b.start - a.end > 1.5]
+    # The bed is held down 0.7 s after the words and goes down 0.25 s before them.
+    story_break = data[round((gaps[0][0] + 0.9) * rate) : round((gaps[0][1] - 0.45) * rate)]
+    speaking = data[round(cues[1].start * rate) : round(cues[1].end * rate)]
+    rise = _level_at(story_break, rate, 330) - _level_at(speaking, rate, 330)
+    assert rise == pytest.approx(18 - 6, abs=1.5)  # ducked under the words, up between stories
