@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from functools import cache
 
 from narrator.text.normalize.endings import Ending, inflect, parse_ending
+from narrator.text.normalize.fraction import FRACTION_CHARACTERS
 from narrator.text.normalize.latin_fallback import ENGLISH_LETTER_NAMES, read_latin
 from narrator.text.normalize.lexicon import Lexicon
 from narrator.text.normalize.numbers import ONES, SCALES, TENS
@@ -43,6 +44,8 @@ CURRENCY_SIGNS = "$€£¥₽₸₺₴"
 CLOSING_QUOTES = "»\"”“'’"
 SENTENCE_END = ".!?…"
 
+# Symbols said as a word when no number goes with them.
+SYMBOL_WORDS = {"%": "пайыз", "°": "градус", "℃": "градус", "&": "және", "№": "нөмір"}
 # Particles written after a hyphen that are not endings: 5-ақ → бес-ақ.
 PARTICLES = frozenset({"ақ", "ау", "ай", "мыс", "ғой", "ды", "ші"})
 # Words a Roman numeral is read before (as an ordinal): I тоқсан, ІІ дәрежелі, XII съезд.
@@ -112,7 +115,7 @@ _RANGE_DASH_RE = re.compile(rf"(\s?[–—]\s?|[{HYPHENS}])(?=[-–−+]?[{CURRE
 _PERCENT_RE = re.compile(r"[ \u00a0]?%")
 _ENDING_RE = re.compile(rf"([{HYPHENS}{APOSTROPHES}])?([{CYRILLIC}]+)")
 _NEXT_WORD_RE = re.compile(r"[ \u00a0\t]*[«\"“(]?([^\W\d_]+)")
-_YEAR_ABBREVIATION_RE = re.compile(r"[ \u00a0]?(жж\.|ж\.ж\.|ж\.|ғғ\.|ғ\.)(?!\w)")
+_YEAR_ABBREVIATION_RE = re.compile(r"[ \u00a0‐‑-]?(жж\.|ж\.ж\.|ж\.|ғғ\.|ғ\.)(?!\w)")
 _CLOCK_WORD_BEFORE_RE = re.compile(r"(?:сағат|сағ\.?)[ \u00a0]*$", re.IGNORECASE)
 _LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
 _LATIN_TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
@@ -125,8 +128,8 @@ _USER_LEXICON: ContextVar[Lexicon | None] = ContextVar("user_lexicon", default=N
 
 # A token boundary is a change from a letter to anything else: digits stuck to a token
 # are said apart from it (5ТМД → бес ТМД), so they must not hide it from the tagger.
-NOT_AFTER_LETTER = r"(?<![^\W\d_])"
-NOT_BEFORE_LETTER = r"(?![^\W\d_])"
+NOT_AFTER_LETTER = rf"(?<![A-Za-z{CYRILLIC}])"
+NOT_BEFORE_LETTER = rf"(?![A-Za-z{CYRILLIC}])"
 
 # Latin lookalikes typed inside Cyrillic words (бiр with a Latin i).
 HOMOGLYPHS = str.maketrans(
@@ -462,15 +465,24 @@ def _attach_ending(text: str, tagged: Tagged, *, plain_number: bool) -> None:
     if separator is None:
         tagged.tail = tagged.tail or " "  # letters stuck to the number: 5G, 3D
         return
-    if separator in HYPHENS and suffix.lower() in PARTICLES:
+    if separator in HYPHENS and suffix in PARTICLES:
         tagged.tail = f"-{suffix}"
         tagged.end = m.end()
         return
-    if separator in HYPHENS and plain_number:
+    if separator in HYPHENS and plain_number and not _is_dotted_abbreviation(text, m):
         tagged.amount = _as_ordinal(tagged.amount)
         tagged.cls = "ordinal"
         tagged.tail = f" {suffix}"
         tagged.end = m.end()
+
+
+def _is_dotted_abbreviation(text: str, word: re.Match[str]) -> bool:
+    """Whether the word after a hyphen is an abbreviation or acronym (ж., т.б., ҚР), not
+    a noun that makes the number before it ordinal."""
+    if _is_caps(word.group(2)):
+        return True
+    candidate = candidate_re().match(text, word.start(2))
+    return candidate is not None and candidate.lastgroup == "abbreviation"
 
 
 def _classify_by_context(text: str, tagged: Tagged) -> None:
@@ -546,12 +558,16 @@ def _take_particle(text: str, tagged: Tagged) -> None:
 
 
 def _with_ending(text: str, tagged: Tagged) -> Tagged:
+    """Take a written ending after a hyphen or apostrophe; a word stuck to the span is
+    said after a space."""
     m = _ENDING_RE.match(text, tagged.end)
     if m is not None and m.group(1) is not None:
         ending = parse_ending(m.group(2))
         if ending is not None:
             tagged.ending = ending
             tagged.end = m.end()
+    elif text[tagged.end : tagged.end + 1].isalpha() and not tagged.tail:
+        tagged.tail = " "
     return tagged
 
 
@@ -718,18 +734,20 @@ def _handle_symbol(text: str, m: re.Match[str]) -> Tagged | None:
             tagged = _tag_number(text, pos, forced_ordinal=True)
             tagged.start = start
             return tagged
-        return _with_ending(text, Tagged(start, start + 1, "abbreviation", words="нөмір"))
-    if ch in "½¼¾⅓⅔":
-        from narrator.text.normalize.fraction import FRACTION_CHARACTERS
-
+    if ch in FRACTION_CHARACTERS or ch == "½":
         values = FRACTION_CHARACTERS.get(ch, ("", "½"))
-        return _with_ending(text, Tagged(start, start + 1, "fraction", values=values))
-    spoken = {"%": "пайыз", "°": "градус", "℃": "градус", "&": "және"}.get(ch)
-    if spoken is None:
-        spoken = currencies()[ch].spoken if ch in currencies() else ""
-    if not spoken:
-        return None
-    return _with_ending(text, Tagged(start, start + 1, "abbreviation", words=spoken))
+        tagged = _with_ending(text, Tagged(start, start + 1, "fraction", values=values))
+    else:
+        spoken = SYMBOL_WORDS.get(ch) or (currencies()[ch].spoken if ch in currencies() else "")
+        if not spoken:
+            return None
+        tagged = _with_ending(text, Tagged(start, start + 1, "abbreviation", words=spoken))
+    # a symbol stuck to a word is said as a word of its own
+    if start > 0 and text[start - 1].isalnum():
+        tagged.prefix = " "
+    if text[tagged.end : tagged.end + 1].isalnum():
+        tagged.tail = " "
+    return tagged
 
 
 def _is_roman_context(text: str, start: int, end: int, token: str) -> bool:
@@ -741,6 +759,8 @@ def _is_roman_context(text: str, start: int, end: int, token: str) -> bool:
     latin = token.translate(str.maketrans("ХІ", "XI"))
     if set(latin) <= set("IVX") and len(token) > 1:
         return True
+    if not token.isascii():
+        return False  # a lone Cyrillic І or Х after a name may be an initial
     before = text[max(0, start - 30) : start]
     name = re.search(rf"([{UPPER}A-Z][{LOWER}a-z]+)[ \u00a0]+$", before)
     if name is None or name.group(1).lower() in NUMBER_WORDS:
@@ -784,7 +804,7 @@ def _handle_roman(text: str, m: re.Match[str]) -> Tagged | None:
             if ending is not None:
                 tagged.ending = ending.without("ord")
                 tagged.end = m_end.end()
-            elif m_end.group(1) in HYPHENS:
+            elif m_end.group(1) in HYPHENS and not _is_dotted_abbreviation(text, m_end):
                 tagged.tail = f" {m_end.group(2)}"
                 tagged.end = m_end.end()
         return tagged
@@ -859,16 +879,27 @@ def _tag_caps(text: str, start: int, end: int, token: str) -> Tagged | None:
 
 
 def _in_caps_run(text: str, start: int, end: int) -> bool:
-    """Whether the token stands next to another unlisted all-caps word (a heading in
-    capitals, not an acronym). Symmetric, and blind to Latin lookalikes, so that
-    normalising twice changes nothing."""
-    before_text = text[max(0, start - 40) : start].translate(HOMOGLYPHS)
-    after_text = text[end : end + 40].translate(HOMOGLYPHS)
-    before = re.search(rf"(?<![{CYRILLIC}])([{UPPER}]{{2,}})[ \u00a0]+$", before_text)
-    after = re.match(rf"[ \u00a0]+([{UPPER}]{{2,}})(?![{CYRILLIC}])", after_text)
-    known = abbreviations()
-    return bool(
-        (before and before.group(1) not in known) or (after and after.group(1) not in known)
+    """Whether the token stands next to another unlisted all-caps Cyrillic word (a
+    heading in capitals, not an acronym). Symmetric, and blind to Latin lookalikes, so
+    that normalising twice changes nothing."""
+    before = re.search(
+        rf"(?<![{CYRILLIC}A-Za-z])([{UPPER}A-Z]{{2,}})[ \u00a0]+$", text[max(0, start - 40) : start]
+    )
+    after = re.match(rf"[ \u00a0]+([{UPPER}A-Z]{{2,}})(?![{CYRILLIC}A-Za-z])", text[end : end + 40])
+    return any(
+        neighbour is not None and _is_unlisted_caps(neighbour.group(1))
+        for neighbour in (before, after)
+    )
+
+
+def _is_unlisted_caps(token: str) -> bool:
+    fixed = token.translate(HOMOGLYPHS)
+    return (
+        re.search(f"[{UPPER}]", token) is not None
+        and _is_caps(fixed)
+        and fixed not in abbreviations()
+        and fixed not in acronym_words()
+        and not (set(fixed) <= set("ХІ") and roman_value(fixed) is not None)
     )
 
 
@@ -898,13 +929,17 @@ def _handle_abbreviation(text: str, m: re.Match[str]) -> Tagged | None:
     written = m.group(0)
     table = abbreviations()
     entry = table.get(written) or table[written[:1].lower() + written[1:]]
+    return _handle_abbreviation_at(text, m.start(), m.end(), written, entry)
+
+
+def _handle_abbreviation_at(text: str, start: int, end: int, written: str, entry: Entry) -> Tagged:
     flags = entry.flags
-    tagged = _tag_abbreviation(text, m.start(), m.end(), entry)
+    tagged = _tag_abbreviation(text, start, end, entry)
     if "year" in flags or "years" in flags:
-        tagged.words = _year_word_for(text, m.end(), plural="years" in flags)
+        tagged.words = _year_word_for(text, end, plural="years" in flags)
         tagged.ending = None
     elif "century" in flags or "centuries" in flags:
-        tagged.words = _century_word_for(text, m.end(), plural="centuries" in flags)
+        tagged.words = _century_word_for(text, end, plural="centuries" in flags)
         tagged.ending = None
     if (written.endswith(".") and "final" in flags and _keeps_full_stop(text, tagged.end)) or (
         written.endswith(".") and text[tagged.end : tagged.end + 1] in ("", "\n")
@@ -978,6 +1013,18 @@ def _tag(text: str, lexicon: Lexicon | None) -> list[Tagged]:
                 pos = m.end()
                 continue
         tagged.start = max(tagged.start, pos)
+        # a span stuck to a word (ЖАҢА$1, НАТО-ҚТЖ) is said as words of its own
+        if not tagged.prefix and tagged.start > 0 and text[tagged.start - 1].isalpha():
+            tagged.prefix = " "
+        elif (
+            not tagged.prefix
+            and tagged.start > 1
+            and text[tagged.start - 1] in HYPHENS
+            and not text[tagged.start - 2].isspace()
+            and tagged.cls in ("abbreviation", "letters")
+        ):
+            tagged.start -= 1
+            tagged.prefix = " "
         spans.append(tagged)
         pos = tagged.end
     return spans
