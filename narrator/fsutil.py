@@ -30,6 +30,8 @@ def atomic_path(target: Path, *, fsync: bool = True) -> Iterator[Path]:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp makes the file private (0600); a published file gets the usual mode.
+    os.chmod(tmp, _default_file_mode())
     try:
         yield tmp
         if fsync:
@@ -52,6 +54,12 @@ def write_bytes_atomic(target: Path, data: bytes) -> None:
 def write_text_atomic(target: Path, text: str) -> None:
     """Write UTF-8 ``text`` to ``target`` atomically."""
     write_bytes_atomic(target, text.encode("utf-8"))
+
+
+def _default_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -68,10 +68,14 @@ def split_sentences(paragraph: str) -> list[str]:
         if ch in _QUOTE_PAIRS and open_quotes and open_quotes[-1] == _QUOTE_PAIRS[ch]:
             open_quotes.pop()
             # «... дайын.» Келесі: a quote that ends a sentence ends it outside too.
-            if not open_quotes and text[i - 1] in _TERMINATORS and text[i + 1 : i + 2] == " ":
-                if _START_AFTER_QUOTE.match(text, i + 2):
-                    sentences.append(text[start : i + 1].strip())
-                    start = i + 2
+            if (
+                not open_quotes
+                and text[i - 1] in _TERMINATORS
+                and text[i + 1 : i + 2] == " "
+                and _START_AFTER_QUOTE.match(text, i + 2)
+            ):
+                sentences.append(text[start : i + 1].strip())
+                start = i + 2
         elif ch in _OPENING_QUOTES:
             open_quotes.append(ch)
         elif ch == '"':
