@@ -44,7 +44,7 @@ class Problem:
 
 _OPENERS = "«\"“„'(["
 _SENTENCE_END = ".!?…"
-_WORD_BEFORE_DOT_RE = re.compile(r"(\S+)\.$")
+_WORD_BEFORE_DOT_RE = re.compile(r"(\S+)\.\Z")
 
 
 def _starts_sentence(text: str, start: int) -> bool:

@@ -116,7 +116,7 @@ _PERCENT_RE = re.compile(r"[ \u00a0]?%")
 _ENDING_RE = re.compile(rf"([{HYPHENS}{APOSTROPHES}])?([{CYRILLIC}]+)")
 _NEXT_WORD_RE = re.compile(r"[ \u00a0\t]*[«\"“(]?([^\W\d_]+)")
 _YEAR_ABBREVIATION_RE = re.compile(r"[ \u00a0‐‑-]?(жж\.|ж\.ж\.|ж\.|ғғ\.|ғ\.)(?!\w)")
-_CLOCK_WORD_BEFORE_RE = re.compile(r"(?:сағат|сағ\.?)[ \u00a0]*$", re.IGNORECASE)
+_CLOCK_WORD_BEFORE_RE = re.compile(r"(?:сағат|сағ\.?)[ \u00a0]*\Z", re.IGNORECASE)
 _LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
 _LATIN_TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 _WORD_AROUND_RE = re.compile(rf"[A-Za-z{CYRILLIC}]+")
@@ -270,7 +270,7 @@ def _after_name(text: str, start: int) -> bool:
         return False
     if before[-1] in CLOSING_QUOTES:
         return True
-    m = re.search(rf"([A-Za-z{CYRILLIC}]+)$", before)
+    m = re.search(rf"([A-Za-z{CYRILLIC}]+)\Z", before)
     return m is not None and m.group(1)[0].isupper() and not _is_caps(m.group(1))
 
 
@@ -754,7 +754,7 @@ def _is_roman_context(text: str, start: int, end: int, token: str) -> bool:
     word, _, _ = _next_word(text, end)
     if _is_century_word(word) or _YEAR_ABBREVIATION_RE.match(text, end):
         return True
-    if word.startswith(ROMAN_BEFORE):
+    if word.startswith(ROMAN_BEFORE) and word != "тоқсан":  # bare тоқсан is the number 90
         return True
     latin = token.translate(str.maketrans("ХІ", "XI"))
     if set(latin) <= set("IVX") and len(token) > 1:
@@ -762,7 +762,7 @@ def _is_roman_context(text: str, start: int, end: int, token: str) -> bool:
     if not token.isascii():
         return False  # a lone Cyrillic І or Х after a name may be an initial
     before = text[max(0, start - 30) : start]
-    name = re.search(rf"([{UPPER}A-Z][{LOWER}a-z]+)[ \u00a0]+$", before)
+    name = re.search(rf"([{UPPER}A-Z][{LOWER}a-z]+)[ \u00a0]+\Z", before)
     if name is None or name.group(1).lower() in NUMBER_WORDS:
         return False  # Петр I, but not a number said at the start of a sentence
     after = text[end : end + 3]
@@ -883,7 +883,8 @@ def _in_caps_run(text: str, start: int, end: int) -> bool:
     heading in capitals, not an acronym). Symmetric, and blind to Latin lookalikes, so
     that normalising twice changes nothing."""
     before = re.search(
-        rf"(?<![{CYRILLIC}A-Za-z])([{UPPER}A-Z]{{2,}})[ \u00a0]+$", text[max(0, start - 40) : start]
+        rf"(?<![{CYRILLIC}A-Za-z])([{UPPER}A-Z]{{2,}})[ \u00a0]+\Z",
+        text[max(0, start - 40) : start],
     )
     after = re.match(rf"[ \u00a0]+([{UPPER}A-Z]{{2,}})(?![{CYRILLIC}A-Za-z])", text[end : end + 40])
     return any(

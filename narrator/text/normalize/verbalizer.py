@@ -25,11 +25,17 @@ from narrator.text.normalize import (
 from narrator.text.normalize.endings import inflect, instrumental_particle
 from narrator.text.normalize.latin_fallback import read_latin
 from narrator.text.normalize.semiotic import Tagged
+from narrator.text.normalize.tagger import candidate_re
 
 
 def _say_latin(tagged: Tagged, *, formal: bool) -> str:
-    del formal
-    return read_latin(tagged.words)
+    spoken = read_latin(tagged.words)
+    if candidate_re().search(spoken):
+        # the reading is itself something to expand (tg → тг → теңге)
+        from narrator.text.normalize import normalize
+
+        spoken = normalize(spoken, register="formal" if formal else "news")
+    return spoken
 
 
 VERBALIZERS: dict[str, Callable[..., str]] = {
