@@ -23,9 +23,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from narrator.audio.export import FORMATS
 from narrator.cache import CacheStats, SegmentCache
 from narrator.config import Station
 from narrator.errors import InputError, OutputError
@@ -48,8 +48,10 @@ from narrator.feed.lock import BuildLock
 from narrator.feed.rss import MIME_TYPES, Channel, render_feed
 from narrator.feed.sources import Article, bulletin_document, load_articles
 from narrator.fsutil import atomic_path
-from narrator.pipeline import ProgressCallback, produce
 from narrator.text.document import Document
+
+if TYPE_CHECKING:
+    from narrator.pipeline import ProgressCallback
 
 log = logging.getLogger(__name__)
 
@@ -241,6 +243,11 @@ def _produce(
     progress: ProgressCallback | None,
 ) -> Episode:
     """Produce one episode's audio and sidecars into ``episodes/`` and describe it."""
+    # Imported here: the audio stack (scipy) takes a second to load, and most hourly
+    # runs find nothing new and need none of it.
+    from narrator.audio.export import FORMATS
+    from narrator.pipeline import produce
+
     fmt = station.audio.format
     if fmt not in FORMATS:
         raise InputError(f"unknown audio.format {fmt!r} in the station file")

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from narrator import pipeline
 from narrator.feed import publish
 from narrator.feed.episodes import load_state
 from narrator.feed.lock import BuildLock
@@ -209,7 +210,8 @@ def test_a_crash_between_publishing_steps(
     run_build(station, sources, out, cache)
     _article(sources, 1)
     with monkeypatch.context() as patch:
-        patch.setattr(publish, step, crash(getattr(publish, step)))
+        module = pipeline if step == "produce" else publish
+        patch.setattr(module, step, crash(getattr(module, step)))
         with pytest.raises(_Crash):
             run_build(station, sources, out, cache, now=NOW + timedelta(hours=1))
     check_published(out)  # the old feed, whole
