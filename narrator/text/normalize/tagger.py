@@ -656,7 +656,12 @@ def _tag_numeric_date(text: str, start: int, end: int, day: str, month: str, yea
         return tagged
     word, _, _ = _next_word(text, end)
     if _year_rest(word) is None:
-        tagged.words = "жылы"
+        if word in FROM_YEAR_AFTER:
+            tagged.words = "жылдан"
+        elif word in TO_YEAR_AFTER:
+            tagged.words = "жылға"
+        else:
+            tagged.words = "жылы"
     return tagged
 
 
