@@ -51,14 +51,14 @@ def test_explain_lists_every_span_with_class_and_spoken_form() -> None:
         spans[0].spoken = "x"  # type: ignore[misc]
 
 
-def test_check_lists_what_a_voice_cannot_say_with_positions() -> None:
-    problems = check("Бәрі дұрыс.\nБағасы 5 $, Samsung")
+def test_check_lists_what_is_left_after_normalising_with_positions() -> None:
+    assert check("Бағасы 5 $, 12%-ға өсті, 10:00-де, 3/4.\nҚР-да ЖІӨ 5%-ке өсті.") == []
+    problems = check("Бәрі дұрыс.\nБағасы 5 § болды ٣")
     assert problems == [
-        Problem(2, 8, "5", "digits"),
-        Problem(2, 10, "$", "a symbol that needs reading"),
-        Problem(2, 13, "Samsung", "Latin letters"),
+        Problem(2, 12, "§", "a symbol that needs reading"),
+        Problem(2, 20, "٣", "digits"),
     ]
-    assert check(normalize("Бағасы 5 $, 12%-ға өсті, 10:00-де, 3/4.")) == []
+    assert check("бір\n\nекі") == []
 
 
 def test_user_lexicon_is_applied_before_the_built_in_tables(tmp_path: Path) -> None:

@@ -17,8 +17,7 @@ from narrator.text.normalize.tables import abbreviations
 from narrator.text.normalize.tagger import tag
 from narrator.text.normalize.verbalizer import verbalize
 
-NORMALIZER_VERSION = "1.0.0"
-REGISTERS = ("news", "formal")
+NORMALIZER_VERSION = "1.1.0"
 
 __all__ = [
     "NORMALIZER_VERSION",
@@ -112,7 +111,7 @@ def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = No
 
 
 _PROBLEM_RE = re.compile(
-    r"(?P<digits>[0-9]+)|(?P<latin>[A-Za-z]+)"
+    r"(?P<digits>\d+)|(?P<latin>[A-Za-z]+)"
     r"|(?P<symbol>[%‰№$€£¥₽₸₺₴°²³½¼¾⅓⅔×÷=@#§&~^*_\\|<>]|(?<=\w)[/:+](?=\w))"
 )
 _PROBLEM_REASONS = {
@@ -122,12 +121,15 @@ _PROBLEM_REASONS = {
 }
 
 
-def check(text: str) -> list[Problem]:
-    """What is left in ``text`` (normally normalised text) that a Kazakh voice cannot
-    say: digits, Latin letters and symbols that need reading, with 1-based positions."""
+def check(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> list[Problem]:
+    """What is left that a Kazakh voice cannot say once ``text`` is normalised: digits,
+    Latin letters and symbols that need reading. Each line is normalised on its own, so
+    ``line`` is the input line; ``column`` (1-based) and ``text`` point into that line's
+    normalised form."""
     problems: list[Problem] = []
     for line_number, line in enumerate(text.split("\n"), start=1):
-        for m in _PROBLEM_RE.finditer(line):
+        spoken = normalize(line, register=register, lexicon=lexicon)
+        for m in _PROBLEM_RE.finditer(spoken):
             kind = m.lastgroup or "symbol"
             problems.append(Problem(line_number, m.start() + 1, m.group(0), _PROBLEM_REASONS[kind]))
     return problems

@@ -41,7 +41,6 @@ COLLECTIVE = {
     "тоғыз": "тоғызау",
     "он": "онау",
 }
-CASES = ("dat", "loc", "abl", "acc", "gen", "ins")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +65,6 @@ class Ending:
         """Whether the ending contains ``morpheme``."""
         return morpheme in self.morphemes
 
-
-NO_ENDING = Ending(())
 
 _WRITTEN_ENDING_RE = re.compile(
     r"""
@@ -310,11 +307,6 @@ def inflect(phrase: str, ending: Ending | None, *, base_possessive: bool = False
 def ordinal_suffix(phrase: str) -> str:
     """``phrase`` with its last word made ordinal (бес → бесінші, қырық → қырқыншы)."""
     return inflect(phrase, Ending(("ord",)))
-
-
-def attributive_case(phrase: str, case: str) -> str:
-    """``phrase`` with one case ending on its last word."""
-    return inflect(phrase, Ending((case,)))
 
 
 def instrumental_particle(word: str) -> str:

@@ -42,7 +42,6 @@ GROUP_SPACES = " \u00a0\u202f\u2009"
 MINUS_SIGNS = "-‐‑–−"
 CURRENCY_SIGNS = "$€£¥₽₸₺₴"
 CLOSING_QUOTES = "»\"”“'’"
-SENTENCE_END = ".!?…"
 
 # Symbols said as a word when no number goes with them.
 SYMBOL_WORDS = {"%": "пайыз", "°": "градус", "℃": "градус", "&": "және", "№": "нөмір"}
@@ -362,7 +361,9 @@ def _tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagge
         return special
     parsed = _parse_signed_atom(text, start)
     if parsed is None:  # a sign or currency sign not followed by a number after all
-        return Tagged(start, start + 1, "cardinal", Amount((Number("0"),)), words="")
+        ch = text[start]
+        word = currencies()[ch].spoken if ch in currencies() else _sign_word(ch)
+        return Tagged(start, start + 1, "abbreviation", words=word)
     first, pos, currency = parsed
     numbers = [first]
     joiner = "-"
@@ -495,18 +496,17 @@ def _classify_by_context(text: str, tagged: Tagged) -> None:
     if abbreviation is not None:
         written = abbreviation.group(1)
         after = abbreviation.end()
+        several = len(numbers) > 1  # 1990-2000 ж. are years: жылдары
         if written.startswith("ж"):
-            tagged.words = _year_word_for(text, after, plural=written != "ж.")
+            tagged.words = _year_word_for(text, after, plural=written != "ж." or several)
             tagged.cls = "year"
         else:
-            tagged.words = _century_word_for(text, after, plural=written == "ғғ.")
+            tagged.words = _century_word_for(text, after, plural=written == "ғғ." or several)
             tagged.cls = "ordinal"
         tagged.amount = _as_ordinal(tagged.amount)
         tagged.end = after
-        if text[after : after + 1] in ("", "\n") or (
-            text[after : after + 1] == " " and text[after + 1 : after + 2] == ""
-        ):
-            tagged.tail = "."
+        if text[after:].lstrip(" \t\u00a0")[:1] in ("", "\n"):
+            tagged.tail = "."  # the abbreviation's full stop also ended the sentence
         return
     word, _, word_end = _next_word(text, tagged.end)
     if not word:
@@ -781,7 +781,7 @@ def _handle_roman(text: str, m: re.Match[str]) -> Tagged | None:
         values = [str(value)]
         end = m.end()
         joiner = "-"
-        dash = re.compile(r"\s?[–—]\s?|[-‐‑]").match(text, end)
+        dash = _TIME_RANGE_DASH_RE.match(text, end)
         if dash is not None:
             second = _ROMAN_RE.match(text, dash.end())
             if second is not None and roman_value(second.group(0)) is not None:
@@ -794,7 +794,7 @@ def _handle_roman(text: str, m: re.Match[str]) -> Tagged | None:
         abbreviation = _YEAR_ABBREVIATION_RE.match(text, end)
         if abbreviation is not None and abbreviation.group(1).startswith("ғ"):
             tagged.words = _century_word_for(
-                text, abbreviation.end(), plural=abbreviation.group(1) == "ғғ."
+                text, abbreviation.end(), plural=abbreviation.group(1) == "ғғ." or len(values) > 1
             )
             tagged.end = abbreviation.end()
             if _keeps_full_stop(text, tagged.end) and text[tagged.end : tagged.end + 1] in (
