@@ -18,7 +18,6 @@ nothing new renders the same bytes as the published feed and writes nothing.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -47,7 +46,7 @@ from narrator.feed.episodes import (
 from narrator.feed.lock import BuildLock
 from narrator.feed.rss import MIME_TYPES, Channel, render_feed
 from narrator.feed.sources import Article, bulletin_document, load_articles
-from narrator.fsutil import atomic_path
+from narrator.fsutil import write_bytes_atomic
 from narrator.text.document import Document
 
 if TYPE_CHECKING:
@@ -255,15 +254,12 @@ def _produce(
     audio = f"{EPISODES_DIR}/{episode_id}{suffix}"
     log.info("producing %s", audio)
     result = produce(document, out / audio, station, fmt=fmt, progress=progress, cache=cache)
-    os.chmod(out / audio, _public_mode())
     sidecars: dict[str, str | None] = {}
     for name, ending in SIDECARS.items():
         relative = f"{EPISODES_DIR}/{episode_id}{ending}"
         sidecars[name] = relative if (out / relative).is_file() else None
         if sidecars[name] is None:
             log.warning("%s: no %s beside the audio; the feed item omits it", audio, ending)
-        else:
-            os.chmod(out / relative, _public_mode())
     title = document.title or episode_id
     return Episode(
         id=episode_id,
@@ -345,25 +341,14 @@ def _publish_cover(out: Path, station: Station) -> str:
 
 
 def _write_if_changed(path: Path, data: bytes) -> bool:
-    """Write ``data`` atomically (and readable by the web server) unless ``path`` already
-    holds exactly it."""
+    """Write ``data`` atomically unless ``path`` already holds exactly it."""
     try:
         if path.read_bytes() == data:
             return False
     except OSError:
         pass
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
-        os.chmod(tmp, _public_mode())
+    write_bytes_atomic(path, data)
     return True
-
-
-def _public_mode() -> int:
-    """rw-r--r-- as the umask allows: temporary files are created private (0600), but a
-    web server running as another user must read what is published."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
 
 
 def _sweep(out: Path, state: FeedState, cover: str) -> list[str]:
