@@ -59,7 +59,7 @@ def main() -> None:
         assert stats is not None
         print(
             f"warm re-run:       {warm:6.2f} s  ({stats.misses} segments synthesised, "
-            f"{stats.hits} reused; {cold / warm:.1f}x faster)"
+            f"{stats.hits} reused; cold/warm {cold / warm:.2f})"
         )
         idle, report = _run(station, sources, root / "cold", cache)
         assert not report.new_episodes
