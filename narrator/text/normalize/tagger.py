@@ -76,6 +76,11 @@ POSSESSED_SUFFIX_RE = re.compile(r"(?:[ыі]|с[ыі])(?:н[ае]|нд[ае]|н[
 VERB_LIKE_RE = re.compile(r"(?:[дл][ыі]|[ткқпсшч]т[ыі]|[ғгқк][ыі])$")
 # Words between an abbreviation and the noun it possesses: АҚ бас директоры.
 HEAD_MODIFIERS = frozenset({"бас", "басқарма", "баспасөз", "вице", "атқарушы", "бірінші"})
+# Nouns of compound verbs: өмір сүрді, жұмыс істеді, пайда болды, қол қойды.
+LIGHT_VERB_NOUNS = frozenset({"өмір", "жұмыс", "пайда", "қол", "іске", "қоныс", "көз", "ат"})
+# A bare number before сынып / курс is a grade (ordinal) when pupils or students follow.
+GRADE_WORDS = frozenset({"сынып", "курс"})
+GRADE_HOLDERS = ("оқушы", "студент", "түлек", "бала")
 # Words after `ж.` that make it жылы: verbs, participles, locatives, adverbs.
 VERB_OR_ADVERB_RE = re.compile(
     r"(?:[дтн][ыі]|[ғгқк][ае]н?|[дтн][ае]н|[дт][ае]|[нм][ае][кқ]|еді|ады|йды|йді|ып|іп"
@@ -276,7 +281,7 @@ def _after_name(text: str, start: int) -> bool:
 def _year_word_for(text: str, pos: int, plural: bool) -> str:
     """How `ж.` / `жж.` is said, from what follows it: жылдан before бастап, жылға before
     дейін, жылғы before a date or a bare noun, жылдың before a possessed noun, else жылы."""
-    word, word_start, _ = _next_word(text, pos)
+    word, _, _ = _next_word(text, pos)
     if plural:
         if word.startswith("аралығ"):
             return "жылдар"
@@ -294,7 +299,7 @@ def _year_word_for(text: str, pos: int, plural: bool) -> str:
         return "жылғы"
     if word.startswith(POSSESSED_NOUNS_FOR_CENTURY):
         return "жылдың"
-    if text[word_start].isupper() or VERB_OR_ADVERB_RE.search(word):
+    if _verb_follows(text, pos):
         return "жылы"
     if _is_possessed(word):
         return "жылдың"
@@ -302,13 +307,31 @@ def _year_word_for(text: str, pos: int, plural: bool) -> str:
 
 
 def _century_word_for(text: str, pos: int, plural: bool) -> str:
+    """How `ғ.` / `ғғ.` is said, from what follows it: ғасырдың before a possessed noun
+    (басында, 30-жылдары), ғасырда before a verb (салынған), else ғасыр."""
     word, _, _ = _next_word(text, pos)
     base = "ғасырлар" if plural else "ғасыр"
     if word.startswith(POSSESSED_NOUNS_FOR_CENTURY) or re.match(
         r"[ \u00a0]*[0-9]+-жылдар", text[pos : pos + 20]
     ):
         return base + "дың"
+    if word and _verb_follows(text, pos):
+        return base + "да"
     return base
+
+
+def _verb_follows(text: str, pos: int) -> bool:
+    """Whether what follows ``pos`` reads as a predicate or an adverbial (салынған,
+    Астанада, өмір сүрді), not a noun that a year or century would qualify."""
+    word, word_start, word_end = _next_word(text, pos)
+    if not word:
+        return False
+    if text[word_start].isupper() or VERB_OR_ADVERB_RE.search(word):
+        return True
+    if word in LIGHT_VERB_NOUNS:
+        following, _, _ = _next_word(text, word_end)
+        return VERB_OR_ADVERB_RE.search(following) is not None
+    return False
 
 
 def _keeps_full_stop(text: str, end: int) -> bool:
@@ -523,6 +546,11 @@ def _classify_by_context(text: str, tagged: Tagged) -> None:
         return
     if _is_century_word(word) and all(1 <= v <= 30 for v in values):
         tagged.amount, tagged.cls = _as_ordinal(tagged.amount), "ordinal"
+        return
+    if word in GRADE_WORDS and all(1 <= v <= 12 for v in values):
+        following, _, _ = _next_word(text, word_end)
+        if following.startswith(GRADE_HOLDERS):  # 10-11 сынып оқушылары
+            tagged.amount, tagged.cls = _as_ordinal(tagged.amount), "ordinal"
         return
     if word == "оқу" and all(1000 <= v <= 2199 for v in values):
         following, _, _ = _next_word(text, word_end)
