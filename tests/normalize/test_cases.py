@@ -37,6 +37,13 @@ def test_case(written: str, spoken: str) -> None:
     assert got == spoken, f"\n written: {written}\n    want: {spoken}\n     got: {got}"
 
 
+@pytest.mark.parametrize(("written", "spoken"), CASES)
+def test_spoken_form_is_stable(written: str, spoken: str) -> None:
+    """Normalising what a newsreader says changes nothing (idempotence on real text)."""
+    del written
+    assert normalize(spoken) == spoken
+
+
 def test_enough_cases() -> None:
     """The issue asks for at least 500 pairs in all."""
     assert len(CASES) >= 500

@@ -51,13 +51,13 @@ def _starts_sentence(text: str, start: int) -> bool:
     pos = start - 1
     while pos >= 0 and text[pos] in _OPENERS:
         pos -= 1
-    if pos < 0 or text[pos] == "\n":
+    if pos < 0 or text[pos] in "\r\n":
         return True
     if not text[pos].isspace():
         return False
     while pos >= 0 and text[pos] in " \t\u00a0":
         pos -= 1
-    if pos < 0 or text[pos] == "\n":
+    if pos < 0 or text[pos] in "\r\n":
         return True
     if text[pos] not in _SENTENCE_END:
         return False
