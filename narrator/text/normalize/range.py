@@ -4,21 +4,12 @@ the ends are joined by мен/бен/пен (он мен он сегіз ара�
 from __future__ import annotations
 
 from narrator.text.normalize.cardinal import say_amount
-from narrator.text.normalize.endings import instrumental_particle
-from narrator.text.normalize.semiotic import Amount, Tagged
-
-
-def join_ends(ends: list[str], amount: Amount) -> str:
-    """Join the spoken ends of a range."""
-    if amount.join_with_particle:
-        first = ends[0]
-        last_word = first.rsplit(" ", 1)[-1]
-        return f"{first} {instrumental_particle(last_word)} {ends[1]}"
-    return amount.joiner.join(ends)
+from narrator.text.normalize.semiotic import Tagged
 
 
 def verbalize(tagged: Tagged, *, formal: bool) -> str:
-    """A range of numbers, with any words written after it."""
+    """A range of numbers (cardinal, or ordinal for years and days), with any words
+    written after it."""
     assert tagged.amount is not None
     words = say_amount(tagged.amount, formal=formal)
     return f"{words} {tagged.words}" if tagged.words else words

@@ -31,8 +31,9 @@ class Number:
 @dataclass(frozen=True, slots=True)
 class Amount:
     """One number, or the two ends of a range, with the scale word written after it
-    (млн → миллион). ``joiner`` separates range ends ("-", " – " or the мен particle
-    before аралығында); ``ordinal`` makes every end an ordinal."""
+    (млн → миллион). ``joiner`` separates range ends as written ("-" or " – ");
+    ``join_with_particle`` joins them with мен/бен/пен instead (before аралығында);
+    ``ordinal`` makes every end an ordinal."""
 
     numbers: tuple[Number, ...]
     joiner: str = "-"

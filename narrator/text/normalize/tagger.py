@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import replace
 from functools import cache
 
 from narrator.text.normalize.endings import Ending, inflect, parse_ending
@@ -464,9 +465,7 @@ def _tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagge
 
 
 def _as_ordinal(amount: Amount | None) -> Amount | None:
-    if amount is None:
-        return None
-    return Amount(amount.numbers, amount.joiner, True, amount.scale, amount.join_with_particle)
+    return None if amount is None else replace(amount, ordinal=True)
 
 
 def _attach_ending(text: str, tagged: Tagged, *, plain_number: bool) -> None:
@@ -567,9 +566,7 @@ def _join_before_interval(text: str, tagged: Tagged) -> None:
         return
     word, _, _ = _next_word(text, tagged.end)
     if word.startswith("аралығ"):
-        tagged.amount = Amount(
-            amount.numbers, amount.joiner, amount.ordinal, amount.scale, join_with_particle=True
-        )
+        tagged.amount = replace(amount, join_with_particle=True)
 
 
 _PARTICLE_RE = re.compile(r"[ \u00a0]+(?:мен|бен|пен)(?!\w)")
@@ -727,9 +724,7 @@ def _handle_digit(text: str, m: re.Match[str]) -> Tagged | None:
 
 
 def _as_cardinal(amount: Amount | None) -> Amount | None:
-    if amount is None:
-        return None
-    return Amount(amount.numbers, amount.joiner, False, amount.scale, amount.join_with_particle)
+    return None if amount is None else replace(amount, ordinal=False)
 
 
 def _handle_sign(text: str, m: re.Match[str]) -> Tagged | None:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from narrator.text.normalize import numbers
-from narrator.text.normalize.endings import instrumental_particle
+from narrator.text.normalize.cardinal import join_ends
 from narrator.text.normalize.semiotic import Tagged
 
 
@@ -26,7 +26,6 @@ def verbalize(tagged: Tagged, *, formal: bool) -> str:
     if len(values) == 2:
         return first
     second = say_time(values[2], values[3])
-    if tagged.amount is not None and tagged.amount.join_with_particle:
-        return f"{first} {instrumental_particle(first.rsplit(' ', 1)[-1])} {second}"
-    joiner = tagged.amount.joiner if tagged.amount is not None else "-"
-    return f"{first}{joiner}{second}"
+    if tagged.amount is None:
+        return f"{first}-{second}"
+    return join_ends([first, second], tagged.amount)
