@@ -105,7 +105,7 @@ _PHONE_RE = re.compile(
     r"(?:\+[0-9]{1,3}|8)(?:[ \-]?\(?[0-9]{2,5}\)?)(?:[ \-]?[0-9]{2,4}){2,4}(?![0-9])"
 )
 _LOCAL_PHONE_RE = re.compile(r"[0-9]{3}-[0-9]{2}-[0-9]{2}(?![0-9])")
-_DATE_RE = re.compile(r"([0-9]{1,2})([./])([0-9]{1,2})\2([0-9]{4})(?![0-9])")
+_DATE_RE = re.compile(r"([0-9]{1,2})([./])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})(?![0-9])")
 _ISO_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?![0-9])")
 _CLOCK_RE = re.compile(r"([0-9]{1,2}):([0-9]{2})(?![0-9:])")
 _DOTTED_CLOCK_RE = re.compile(r"([0-9]{1,2})\.([0-9]{2})(?![0-9])")
@@ -391,6 +391,9 @@ def _tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagge
     first, pos, currency = parsed
     numbers = [first]
     joiner = "-"
+    first_percent = _PERCENT_RE.match(text, pos)
+    if first_percent is not None and _RANGE_DASH_RE.match(text, first_percent.end()):
+        pos = first_percent.end()  # 10%–15%: said once, after the range
     dash = _RANGE_DASH_RE.match(text, pos)
     if dash is not None and not _CLOCK_RE.match(text, dash.end()):
         second = _parse_signed_atom(text, dash.end())
@@ -622,9 +625,10 @@ def _tag_special_number(text: str, start: int) -> Tagged | None:
         )
     date = _DATE_RE.match(text, start)
     if date is not None and 1 <= int(date.group(1)) <= 31 and 1 <= int(date.group(3)) <= 12:
-        return _tag_numeric_date(
-            text, start, date.end(), date.group(1), date.group(3), date.group(4)
-        )
+        year = date.group(4)
+        if len(year) == 2:  # 24.11.26
+            year = ("20" if int(year) <= 50 else "19") + year
+        return _tag_numeric_date(text, start, date.end(), date.group(1), date.group(3), year)
     iso = _ISO_DATE_RE.match(text, start)
     if iso is not None and 1 <= int(iso.group(2)) <= 12 and 1 <= int(iso.group(3)) <= 31:
         return _tag_numeric_date(text, start, iso.end(), iso.group(3), iso.group(2), iso.group(1))
