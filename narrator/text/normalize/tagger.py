@@ -174,21 +174,27 @@ def _is_caps(word: str) -> bool:
 
 
 @cache
-def candidate_re() -> re.Pattern[str]:
-    """The regex that finds every place where a span may start."""
+def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
+    """The regex that finds every place where a span may start.
+
+    ``at_boundary`` drops the look-behinds, for the word right after a span: a span and
+    the letters stuck to it (5G, 2/3НАТО) are said as separate words.
+    """
     listed = [w for w in abbreviations() if not _is_caps(w)]
     # at the start of a sentence: Проф. Әлиев, Б.з.б. III ғасыр (not one-letter ones such
     # as ж., which capitalised are initials)
     listed += [_capitalised(w) for w in listed if sum(ch.isalpha() for ch in w) >= 3]
+    after_letter = "" if at_boundary else NOT_AFTER_LETTER
+    after_dot = "" if at_boundary else r"(?<!\.)"
     return re.compile(
         rf"""
           (?P<digit>[0-9])
         | (?P<sign>[{MINUS_SIGNS}+](?=[0-9]))
         | (?P<symbol>[{CURRENCY_SIGNS}№%½¼¾⅓⅔°℃&])
-        | (?P<roman>{NOT_AFTER_LETTER}[IVXLCDMІХ]+{NOT_BEFORE_LETTER})
+        | (?P<roman>{after_letter}[IVXLCDMІХ]+{NOT_BEFORE_LETTER})
         | (?P<latin>[A-Za-z])
-        | (?P<caps>{NOT_AFTER_LETTER}[{UPPER}]{{2,}}(?![{CYRILLIC}A-Za-z]))
-        | (?P<abbreviation>{NOT_AFTER_LETTER}(?<!\.)(?:{_alternation(listed)}){NOT_BEFORE_LETTER})
+        | (?P<caps>{after_letter}[{UPPER}]{{2,}}(?![{CYRILLIC}A-Za-z]))
+        | (?P<abbreviation>{after_letter}{after_dot}(?:{_alternation(listed)}){NOT_BEFORE_LETTER})
         """,
         re.VERBOSE,
     )
@@ -1025,8 +1031,13 @@ def _tag(text: str, lexicon: Lexicon | None) -> list[Tagged]:
     search = candidate_re().search
     lexicon_re = lexicon.pattern if lexicon is not None else None
     lexicon_match = lexicon_re.search(text) if lexicon_re is not None else None
+    at_boundary = candidate_re(at_boundary=True).match
     while pos < length:
-        m = search(text, pos)
+        m = None
+        if spans and spans[-1].end == pos and text[pos : pos + 1].isalpha():
+            m = at_boundary(text, pos)
+        if m is None:
+            m = search(text, pos)
         if lexicon_re is not None and lexicon_match is not None and lexicon_match.start() < pos:
             lexicon_match = lexicon_re.search(text, pos)
         if (
