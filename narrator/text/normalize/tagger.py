@@ -190,7 +190,7 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
         rf"""
           (?P<digit>[0-9])
         | (?P<sign>[{MINUS_SIGNS}+](?=[0-9]))
-        | (?P<symbol>[{CURRENCY_SIGNS}№%½¼¾⅓⅔°℃&])
+        | (?P<symbol>[{CURRENCY_SIGNS}№%½¼¾⅓⅔°℃&²³])
         | (?P<roman>{after_letter}[IVXLCDMІХ]+{NOT_BEFORE_LETTER})
         | (?P<latin>[A-Za-z])
         | (?P<caps>{after_letter}[{UPPER}]{{2,}}(?![{CYRILLIC}A-Za-z]))
@@ -458,6 +458,8 @@ def _tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagge
     tagged.amount = amount
     if pos > 0 and text[pos - 1] == "." and (scale or words) and _keeps_full_stop(text, pos):
         tagged.tail = "."
+    elif text[pos : pos + 1] == "+" and not text[pos + 1 : pos + 2].isdigit():
+        tagged.tail, tagged.end = " плюс", pos + 1  # 18+
     _attach_ending(text, tagged, plain_number=cls in ("cardinal", "range", "decimal"))
     if forced_ordinal:
         tagged.amount = _as_ordinal(tagged.amount)
@@ -772,6 +774,13 @@ def _handle_symbol(text: str, m: re.Match[str]) -> Tagged | None:
             tagged = _tag_number(text, pos, forced_ordinal=True)
             tagged.start = start
             return tagged
+    if ch in "²³":  # a unit without a number: км², м³
+        unit = re.search(rf"[{CYRILLIC}]+\Z", text[max(0, start - 6) : start])
+        if unit is None or unit.group(0) + ch not in units():
+            return None
+        unit_start = start - len(unit.group(0))
+        words = units()[unit.group(0) + ch].spoken
+        return _with_ending(text, Tagged(unit_start, start + 1, "abbreviation", words=words))
     if ch in FRACTION_CHARACTERS or ch == "½":
         values = FRACTION_CHARACTERS.get(ch, ("", "½"))
         tagged = _with_ending(text, Tagged(start, start + 1, "fraction", values=values))
