@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from narrator import __version__
@@ -116,7 +117,12 @@ def speak(
         result = produce(document, output, settings, fmt=fmt, progress=update, cache=cache)
     for fallback in result.fallbacks:
         stderr.print(
-            f"fallback: {fallback.used_voice} read {fallback.text[:50]!r} ({fallback.failed_voice} failed: {fallback.reason})"
+            escape(
+                f"fallback: {fallback.used_voice} read {fallback.text[:50]!r} "
+                f"({fallback.failed_voice} failed: {fallback.reason})"
+            ),
+            highlight=False,
+            soft_wrap=True,
         )
     if not quiet:
         stderr.print(
@@ -240,5 +246,5 @@ def main() -> None:
     try:
         app()
     except NarratorError as exc:
-        stderr.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        stderr.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)

@@ -82,7 +82,7 @@ def make_chain(station: Station) -> VoiceChain:
         rate_wpm=settings.rate_wpm, pitch=settings.pitch, speaker=settings.speaker
     )
     ids = [settings.id, *[v for v in settings.fallbacks if v != settings.id]]
-    return VoiceChain(ids, params)
+    return VoiceChain(ids, params, voices_dir=settings.voices_dir)
 
 
 def plan_segments(
