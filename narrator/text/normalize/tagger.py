@@ -75,6 +75,11 @@ NOT_POSSESSED = frozenset(
 )  # fmt: skip
 POSSESSED_SUFFIX_RE = re.compile(r"(?:[ыі]|с[ыі])(?:н[ае]|нд[ае]|н[ае]н|н[ыі]ң|н|мен)?$")
 VERB_LIKE_RE = re.compile(r"(?:[дл][ыі]|[ткқпсшч]т[ыі]|[ғгқк][ыі])$")
+# Capitalised words at the start of a sentence that are not organisation names.
+NOT_NAMES = frozenset(
+    {"ол", "бұл", "осы", "сол", "олар", "біз", "мен", "сен", "ал", "және", "бірақ", "оның",
+     "бұның", "осындай", "кейін", "биыл", "былтыр", "жаңа", "ірі", "бір", "әр", "барлық"}
+)  # fmt: skip
 # Words between an abbreviation and the noun it possesses: АҚ бас директоры.
 HEAD_MODIFIERS = frozenset({"бас", "басқарма", "баспасөз", "вице", "атқарушы", "бірінші"})
 # Nouns of compound verbs: өмір сүрді, жұмыс істеді, пайда болды, қол қойды.
@@ -282,7 +287,12 @@ def _after_name(text: str, start: int) -> bool:
     if before[-1] in CLOSING_QUOTES:
         return True
     m = re.search(rf"([A-Za-z{CYRILLIC}]+)\Z", before)
-    return m is not None and m.group(1)[0].isupper() and not _is_caps(m.group(1))
+    return (
+        m is not None
+        and m.group(1)[0].isupper()
+        and not _is_caps(m.group(1))
+        and m.group(1).lower() not in NOT_NAMES
+    )
 
 
 def _year_word_for(text: str, pos: int, plural: bool) -> str:
