@@ -66,18 +66,21 @@ class Ending:
         return morpheme in self.morphemes
 
 
+# Morphemes in the order Kazakh stacks them: ordinal, collective, -дық, plural,
+# possessive (+ its case) or case, -ғы, -дай. Vowels and connecting consonants are left
+# open: the written harmony is not trusted.
 _WRITTEN_ENDING_RE = re.compile(
     r"""
     (?P<ord>с?[ыі]?н?ш[ыі])?
     (?P<coll>[еа]?у)?
+    (?P<adj>[лдт][ыі][қк](?![ыі])|[лдт][ыі][ғг](?=[ыі]))?
     (?P<pl>[лдт][ае]р)?
     (?:
         (?P<poss>с?[ыі])(?P<pcase>н[ае]|нд[ае]|н[ае]н|н[ыі]ң|н|[мбп]ен)?
-      | (?P<adj>[лдт][ыі][қк]|[лдт][ыі][ғг](?=[ыі]))(?P<adjposs>[ыі])?
-      | (?P<case>[ғгқк][ае]|[дт][ае]|[дтн][ае]н|[дтн][ыі]ң|[дтн][ыі]|[мбп]ен)
-      | (?P<sim>[дт][ае]й)
+      | (?P<case>[ғгқк][ае]|[дт][ае]|[дтн][ае]н|[дтн][ыі]ң|[дтн][ыі]|[мбп]ен|нд[ае]|н[ае])
     )?
     (?P<gy>[ғгқк][ыі])?
+    (?P<sim>[дт][ае]й)?
     """,
     re.VERBOSE,
 )
@@ -109,26 +112,14 @@ def parse_ending(written: str) -> Ending | None:
     if m is None:
         return None
     morphemes: list[str] = []
-    if m["ord"]:
-        morphemes.append("ord")
-    if m["coll"]:
-        morphemes.append("coll")
-    if m["pl"]:
-        morphemes.append("pl")
-    if m["poss"]:
-        morphemes.append("poss")
-        if m["pcase"]:
-            morphemes.append(_case_of(m["pcase"]))
-    elif m["case"]:
-        morphemes.append(_case_of(m["case"]))
-    elif m["adj"]:
-        morphemes.append("adj")
-        if m["adjposs"]:
-            morphemes.append("poss")
-    elif m["sim"]:
-        morphemes.append("sim")
-    if m["gy"]:
-        morphemes.append("gy")
+    for name in ("ord", "coll", "adj", "pl", "poss"):
+        if m[name]:
+            morphemes.append(name)
+    if m["pcase"] or m["case"]:
+        morphemes.append(_case_of(m["pcase"] or m["case"]))
+    for name in ("gy", "sim"):
+        if m[name]:
+            morphemes.append(name)
     return Ending(tuple(morphemes))
 
 
