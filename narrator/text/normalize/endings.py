@@ -49,7 +49,7 @@ class Ending:
 
     Morphemes: ``ord`` (ordinal), ``coll`` (collective), ``pl`` (plural), ``poss``
     (3rd person possessive), a case (``dat loc abl acc gen ins``), ``adj`` (-дық/-лық),
-    ``sim`` (-дай/-дей), ``gy`` (-ғы/-гі, as in -дағы).
+    ``sim`` (-дай/-дей), ``gy`` (-ғы/-гі, as in -дағы), ``approx`` (-даған: ондаған).
     """
 
     morphemes: tuple[str, ...]
@@ -81,6 +81,7 @@ _WRITTEN_ENDING_RE = re.compile(
     )?
     (?P<gy>[ғгқк][ыі])?
     (?P<sim>[дт][ае]й)?
+    (?P<approx>[лдт][ае]ған|[лдт][ае]ген)?
     """,
     re.VERBOSE,
 )
@@ -117,7 +118,7 @@ def parse_ending(written: str) -> Ending | None:
             morphemes.append(name)
     if m["pcase"] or m["case"]:
         morphemes.append(_case_of(m["pcase"] or m["case"]))
-    for name in ("gy", "sim"):
+    for name in ("gy", "sim", "approx"):
         if m[name]:
             morphemes.append(name)
     return Ending(tuple(morphemes))
@@ -225,6 +226,9 @@ def _suffix(word: str, morpheme: str, after_possessive: bool) -> str:
             consonant = "д"
         tail = _harmonise(back, "ар", "ер") if morpheme == "pl" else _harmonise(back, "ық", "ік")
         return word + consonant + tail
+    if morpheme == "approx":  # ондаған, жүздеген, мыңдаған: tens, hundreds, thousands of
+        consonant = "л" if cls in (VOWEL, R_SOUND, GLIDE) else "т" if cls == HARD else "д"
+        return word + consonant + _harmonise(back, "аған", "еген")
     if morpheme == "sim":
         return word + ("т" if cls == HARD else "д") + _harmonise(back, "ай", "ей")
     if morpheme == "gy":

@@ -57,6 +57,8 @@ ROMAN_BEFORE = (
 )  # fmt: skip
 # Number words: a capitalised one before a lone I is a sentence start, not a name.
 NUMBER_WORDS = frozenset((*ONES, *TENS[1:], "жүз", *(name for _, name in SCALES)))
+# Words written after a hyphen that are said as separate words: 20-шақты адам.
+SEPARATE_WORDS = frozenset({"шақты", "шамасы", "шамасында"})
 # Words after "N жыл" that make it a duration, not a year.
 DURATION_AFTER_YEAR = frozenset({"бойы", "бұрын", "ішінде", "өтті", "толды", "өтсе", "толады"})
 DURATION_AFTER_FROM_YEAR = frozenset({"астам", "аса", "артық", "кем", "көп", "ұзақ"})
@@ -511,6 +513,10 @@ def _attach_ending(text: str, tagged: Tagged, *, plain_number: bool) -> None:
         return
     if separator in HYPHENS and suffix in PARTICLES:
         tagged.tail = f"-{suffix}"
+        tagged.end = m.end()
+        return
+    if separator in HYPHENS and suffix in SEPARATE_WORDS:
+        tagged.tail = f" {suffix}"  # 20-шақты → жиырма шақты
         tagged.end = m.end()
         return
     if separator in HYPHENS and plain_number and not _is_dotted_abbreviation(text, m):
