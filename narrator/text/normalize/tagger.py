@@ -45,7 +45,10 @@ CURRENCY_SIGNS = "$€£¥₽₸₺₴"
 CLOSING_QUOTES = "»\"”“'’"
 
 # Symbols said as a word when no number goes with them.
-SYMBOL_WORDS = {"%": "пайыз", "°": "градус", "℃": "градус", "&": "және", "№": "нөмір"}
+SYMBOL_WORDS = {
+    "%": "пайыз", "‰": "промилле", "°": "градус", "℃": "градус", "&": "және", "№": "нөмір",
+    "±": "плюс-минус",
+}  # fmt: skip
 # Particles written after a hyphen that are not endings: 5-ақ → бес-ақ.
 PARTICLES = frozenset({"ақ", "ау", "ай", "мыс", "ғой", "ды", "ші"})
 # Words a Roman numeral is read before (as an ordinal): I тоқсан, ІІ дәрежелі, XII съезд.
@@ -197,7 +200,7 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
         rf"""
           (?P<digit>[0-9])
         | (?P<sign>[{MINUS_SIGNS}+](?=[0-9]))
-        | (?P<symbol>[{CURRENCY_SIGNS}№%½¼¾⅓⅔°℃&²³])
+        | (?P<symbol>[{CURRENCY_SIGNS}№%‰±½¼¾⅓⅔°℃&²³])
         | (?P<roman>{after_letter}[IVXLCDMІХ]+{NOT_BEFORE_LETTER})
         | (?P<latin>[A-Za-z])
         | (?P<caps>{after_letter}[{UPPER}]{{2,}}(?![{CYRILLIC}A-Za-z]))
