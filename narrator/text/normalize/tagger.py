@@ -234,6 +234,7 @@ def _stem_and_rest(word: str, stem: str) -> str | None:
 
 
 def _is_month_word(word: str) -> bool:
+    """Whether a word is a month name with or without an ending (мамырда)."""
     m = _month_re().match(word)
     return m is not None and (m.group(2) == "" or parse_ending(m.group(2)) is not None)
 
@@ -244,6 +245,7 @@ def _year_rest(word: str) -> str | None:
 
 
 def _is_century_word(word: str) -> bool:
+    """Whether a word is a form of ғасыр."""
     return _stem_and_rest(word, "ғасыр") is not None
 
 
@@ -374,6 +376,7 @@ def _sign_word(ch: str) -> str:
 
 
 def _parse_atom(text: str, pos: int, sign: str = "") -> tuple[Number, int] | None:
+    """One written number: its digits (grouping removed) and its decimal digits."""
     m = _NUMBER_ATOM_RE.match(text, pos)
     if m is None:
         return None
@@ -672,9 +675,9 @@ def _tag_special_number(text: str, start: int) -> Tagged | None:
     fraction = _FRACTION_RE.match(text, start)
     if fraction is not None:
         numerator, denominator = fraction.group(1), fraction.group(2)
-        if all(1000 <= int(v) <= 2199 for v in (numerator, denominator) if len(v) == 4) and (
-            len(numerator) == len(denominator) == 4
-        ):
+        if len(numerator) == len(denominator) == 4 and all(
+            1000 <= int(v) <= 2199 for v in (numerator, denominator)
+        ):  # 2025/2026 оқу жылы
             amount = Amount((Number(numerator), Number(denominator)), "-", ordinal=True)
             return _with_ending(text, Tagged(start, fraction.end(), "year", amount))
         if int(denominator or "0") != 0 and len(denominator) <= 6:
@@ -699,6 +702,7 @@ def _dotted_clock(text: str, start: int) -> re.Match[str] | None:
 
 
 def _tag_numeric_date(text: str, start: int, end: int, day: str, month: str, year: str) -> Tagged:
+    """A date in digits: day, month name, year and the year word the text needs."""
     tagged = Tagged(start, end, "date", values=(day, month, year))
     abbreviation = _YEAR_ABBREVIATION_RE.match(text, end)
     if abbreviation is not None and abbreviation.group(1).startswith("ж"):
@@ -722,6 +726,7 @@ def _tag_numeric_date(text: str, start: int, end: int, day: str, month: str, yea
 
 
 def _tag_clock(text: str, start: int, end: int, hour: str, minute: str) -> Tagged:
+    """A clock time, or a range of two, with its ending."""
     values: tuple[str, ...] = (hour, minute)
     joiner = "-"
     dash = _TIME_RANGE_DASH_RE.match(text, end)
@@ -743,6 +748,7 @@ def _tag_clock(text: str, start: int, end: int, hour: str, minute: str) -> Tagge
 
 
 def _handle_digit(text: str, m: re.Match[str]) -> Tagged | None:
+    """A number starting with a digit; one stuck to a word (A320) is a cardinal said after a space."""
     start = m.start()
     tagged = _tag_number(text, start)
     if start > 0 and (text[start - 1].isalpha()):
@@ -759,6 +765,7 @@ def _as_cardinal(amount: Amount | None) -> Amount | None:
 
 
 def _handle_sign(text: str, m: re.Match[str]) -> Tagged | None:
+    """A sign before a digit: минус/плюс, or the hyphen of a model number (Ту-154)."""
     start = m.start()
     before = text[start - 1] if start > 0 else " "
     if m.group(0) == "+" and (before.isalnum()):
@@ -778,6 +785,7 @@ def _handle_sign(text: str, m: re.Match[str]) -> Tagged | None:
 
 
 def _handle_symbol(text: str, m: re.Match[str]) -> Tagged | None:
+    """A symbol: a currency sign or № before a number, a vulgar fraction, a unit with ² or ³, or a symbol said as a word (%, °, &)."""
     start = m.start()
     ch = m.group(0)
     following = text[start + 1 : start + 3]
@@ -817,6 +825,7 @@ def _handle_symbol(text: str, m: re.Match[str]) -> Tagged | None:
 
 
 def _is_roman_context(text: str, start: int, end: int, token: str) -> bool:
+    """Whether a token of Roman digits is a numeral here (XXI ғасыр, ІІ дәрежелі, Петр I)."""
     word, _, _ = _next_word(text, end)
     if _is_century_word(word) or _YEAR_ABBREVIATION_RE.match(text, end):
         return True
@@ -836,6 +845,7 @@ def _is_roman_context(text: str, start: int, end: int, token: str) -> bool:
 
 
 def _handle_roman(text: str, m: re.Match[str]) -> Tagged | None:
+    """A Roman numeral (or a range of them) with ғ. or a written ending; else a Latin word or an acronym."""
     token = m.group(0)
     value = roman_value(token)
     if value is not None and _is_roman_context(text, m.start(), m.end(), token):
@@ -882,6 +892,7 @@ def _handle_roman(text: str, m: re.Match[str]) -> Tagged | None:
 
 
 def _handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
+    """A Latin-script token, or a Cyrillic word typed with Latin lookalikes (бiр)."""
     start = m.start()
     word_match = _WORD_AROUND_RE.match(text, start)
     assert word_match is not None
@@ -912,6 +923,7 @@ def _handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
 
 
 def _handle_caps(text: str, m: re.Match[str]) -> Tagged | None:
+    """An all-caps Cyrillic token: a Roman numeral in Cyrillic letters, or an acronym."""
     token = m.group(0)
     start, end = m.start(), m.end()
     if set(token) <= set("ХІ") and _is_roman_context(text, start, end, token):
@@ -971,6 +983,7 @@ def _is_unlisted_caps(token: str) -> bool:
 
 
 def _tag_abbreviation(text: str, start: int, end: int, entry: Entry) -> Tagged:
+    """An expansion from the table: possessive after an organisation name, genitive before what it possesses, the written ending regenerated."""
     tagged = Tagged(start, end, "abbreviation", words=entry.spoken)
     possessive = "poss" in entry.flags
     if "org" in entry.flags and _after_name(text, start):
@@ -993,6 +1006,7 @@ def _capitalised(word: str) -> str:
 
 
 def _handle_abbreviation(text: str, m: re.Match[str]) -> Tagged | None:
+    """A listed lowercase or dotted abbreviation (т.б., обл., млн)."""
     written = m.group(0)
     table = abbreviations()
     entry = table.get(written) or table[written[:1].lower() + written[1:]]
@@ -1027,6 +1041,7 @@ HANDLERS: dict[str, Callable[[str, re.Match[str]], Tagged | None]] = {
 
 
 def _lexicon_span(text: str, m: re.Match[str], lexicon: Lexicon) -> Tagged:
+    """A written form of the user lexicon, with its ending regenerated."""
     spoken = lexicon.spoken_for(m.group(0))
     tagged = Tagged(m.start(), m.end(), "lexicon", words=spoken)
     _with_ending(text, tagged)
