@@ -748,7 +748,8 @@ def _tag_clock(text: str, start: int, end: int, hour: str, minute: str) -> Tagge
 
 
 def _handle_digit(text: str, m: re.Match[str]) -> Tagged | None:
-    """A number starting with a digit; one stuck to a word (A320) is a cardinal said after a space."""
+    """A number starting with a digit; one stuck to a word (A320) is a cardinal said
+    after a space."""
     start = m.start()
     tagged = _tag_number(text, start)
     if start > 0 and (text[start - 1].isalpha()):
@@ -785,7 +786,8 @@ def _handle_sign(text: str, m: re.Match[str]) -> Tagged | None:
 
 
 def _handle_symbol(text: str, m: re.Match[str]) -> Tagged | None:
-    """A symbol: a currency sign or № before a number, a vulgar fraction, a unit with ² or ³, or a symbol said as a word (%, °, &)."""
+    """A symbol: a currency sign or № before a number, a vulgar fraction, a unit with
+    ² or ³, or a symbol said as a word (%, °, &)."""
     start = m.start()
     ch = m.group(0)
     following = text[start + 1 : start + 3]
@@ -845,7 +847,8 @@ def _is_roman_context(text: str, start: int, end: int, token: str) -> bool:
 
 
 def _handle_roman(text: str, m: re.Match[str]) -> Tagged | None:
-    """A Roman numeral (or a range of them) with ғ. or a written ending; else a Latin word or an acronym."""
+    """A Roman numeral (or a range of them) with ғ. or a written ending; else a Latin
+    word or an acronym."""
     token = m.group(0)
     value = roman_value(token)
     if value is not None and _is_roman_context(text, m.start(), m.end(), token):
@@ -983,7 +986,8 @@ def _is_unlisted_caps(token: str) -> bool:
 
 
 def _tag_abbreviation(text: str, start: int, end: int, entry: Entry) -> Tagged:
-    """An expansion from the table: possessive after an organisation name, genitive before what it possesses, the written ending regenerated."""
+    """An expansion from the table: possessive after an organisation name, genitive
+    before what it possesses, the written ending regenerated."""
     tagged = Tagged(start, end, "abbreviation", words=entry.spoken)
     possessive = "poss" in entry.flags
     if "org" in entry.flags and _after_name(text, start):
