@@ -75,8 +75,11 @@ def _spans(text: str, register: str, lexicon: Lexicon | None) -> list[Span]:
     formal = register == "formal"
     spans: list[Span] = []
     for tagged in tag(text, lexicon):
-        spoken = verbalize(tagged, formal=formal)
         written = text[tagged.start : tagged.end]
+        try:
+            spoken = verbalize(tagged, formal=formal)
+        except Exception:  # a span that cannot be said is left as written, never fatal
+            continue
         if (
             spoken
             and spoken[0].islower()
