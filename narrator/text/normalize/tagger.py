@@ -579,9 +579,13 @@ def _classify_by_context(text: str, tagged: Tagged) -> None:
     if _is_century_word(word) and all(1 <= v <= 30 for v in values):
         tagged.amount, tagged.cls = _as_ordinal(tagged.amount), "ordinal"
         return
-    if word in GRADE_WORDS and all(1 <= v <= 12 for v in values):
+    grade = next((w for w in GRADE_WORDS if word.startswith(w)), None)
+    if grade is not None and all(1 <= v <= 12 for v in values):
         following, _, _ = _next_word(text, word_end)
-        if following.startswith(GRADE_HOLDERS):  # 10-11 сынып оқушылары
+        rest = _stem_and_rest(word, grade)
+        plural = rest is not None and (parse_ending(rest) or Ending(())).has("pl")
+        # 10-11 сынып оқушылары, 1-11 сыныптар: grades (a count takes a singular noun)
+        if plural or (rest == "" and following.startswith(GRADE_HOLDERS)):
             tagged.amount, tagged.cls = _as_ordinal(tagged.amount), "ordinal"
         return
     if word == "оқу" and all(1000 <= v <= 2199 for v in values):
