@@ -201,7 +201,7 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
           (?P<digit>[0-9])
         | (?P<sign>[{MINUS_SIGNS}+](?=[0-9]))
         | (?P<symbol>[{CURRENCY_SIGNS}№%‰±½¼¾⅓⅔°℃&²³])
-        | (?P<roman>{after_letter}[IVXLCDMІХ]+{NOT_BEFORE_LETTER})
+        | (?P<roman>{after_letter}[IVXLCDMІХ]+(?:{NOT_BEFORE_LETTER}|(?=ғ{{1,2}}\.)))
         | (?P<latin>[A-Za-z])
         | (?P<caps>{after_letter}[{UPPER}]{{2,}}(?![{CYRILLIC}A-Za-z]))
         | (?P<abbreviation>{after_letter}{after_dot}(?:{_alternation(listed)}){NOT_BEFORE_LETTER})
@@ -502,8 +502,8 @@ def _attach_ending(text: str, tagged: Tagged, *, plain_number: bool) -> None:
     make a plain number ordinal (1-сынып → бірінші сынып)."""
     pos = tagged.end
     m = _ENDING_RE.match(text, pos)
-    if m is None:
-        return
+    if m is None or (plain_number and _YEAR_ABBREVIATION_RE.match(text, pos)):
+        return  # no ending, or ж. / ғ. stuck to the number (2025ж.): read with context
     separator, suffix = m.group(1), m.group(2)
     ending = parse_ending(suffix)
     if ending is not None:
@@ -921,7 +921,9 @@ def _handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
                 names.get(ch) or ENGLISH_LETTER_NAMES.get(ch.lower(), ch.lower()) for ch in fixed
             )
             return Tagged(word_start, end, "abbreviation", words=spelled)
-        fixed = _LATIN_RUN_RE.sub(lambda run: read_latin(run.group(0)).lower(), fixed)
+        fixed = _LATIN_RUN_RE.sub(lambda run: read_latin(run.group(0)), fixed).lower()
+        if word[:1].isupper():
+            fixed = fixed[:1].upper() + fixed[1:]
         return Tagged(word_start, end, "abbreviation", words=fixed)
     token_match = _LATIN_TOKEN_RE.match(text, start)
     assert token_match is not None
