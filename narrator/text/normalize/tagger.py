@@ -1072,9 +1072,32 @@ def tag(text: str, lexicon: Lexicon | None = None) -> list[Tagged]:
     """
     token = _USER_LEXICON.set(lexicon)
     try:
-        return _tag(text, lexicon)
+        spans = _tag(text, lexicon)
     finally:
         _USER_LEXICON.reset(token)
+    _share_ordinal_context(text, spans)
+    return spans
+
+
+_LIST_SEPARATOR_RE = re.compile(r",[ \u00a0]*|[ \u00a0]+(?:және|немесе|мен|бен|пен)[ \u00a0]+")
+
+
+def _share_ordinal_context(text: str, spans: list[Tagged]) -> None:
+    """In a list of years or days only the last one stands before жыл or the month
+    (2020, 2021 және 2022 жылдары; 5 және 6 мамырда): the others are ordinal too."""
+    for index in range(len(spans) - 1, 0, -1):
+        current, previous = spans[index], spans[index - 1]
+        if current.cls not in ("year", "date") or previous.cls != "cardinal":
+            continue
+        if previous.ending or previous.tail or previous.words or previous.amount is None:
+            continue
+        gap = text[previous.end : current.start]
+        if not (_LIST_SEPARATOR_RE.fullmatch(gap) or (previous.particle and not gap.strip())):
+            continue
+        low, high = (1000, 2199) if current.cls == "year" else (1, 31)
+        numbers = previous.amount.numbers
+        if all(n.fraction is None and not n.sign and low <= int(n.digits) <= high for n in numbers):
+            previous.amount, previous.cls = _as_ordinal(previous.amount), current.cls
 
 
 def _tag(text: str, lexicon: Lexicon | None) -> list[Tagged]:
