@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from narrator import __version__
+from narrator.console import progress_bar, stderr
 from narrator.engines.commands import voices_app
 from narrator.errors import NarratorError
 from narrator.feed.commands import cache_app, feed_app
@@ -24,7 +23,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-stderr = Console(stderr=True)
 log = logging.getLogger("narrator")
 app.add_typer(voices_app, name="voices")
 app.add_typer(feed_app, name="feed", help="Publish a podcast feed of the newsroom's articles.")
@@ -113,7 +111,7 @@ def speak(
     document = read_document(input, encoding)
     use_cache = settings.cache.enabled and not no_cache
     cache = SegmentCache.for_station(settings) if use_cache else None
-    with _progress(quiet, "Synthesising") as update:
+    with progress_bar(quiet, "Synthesising") as update:
         result = produce(document, output, settings, fmt=fmt, progress=update, cache=cache)
     for fallback in result.fallbacks:
         stderr.print(
@@ -205,40 +203,6 @@ def normalize(
             typer.echo(norm.normalize(line, register=register, lexicon=loaded))
         return
     typer.echo(norm.normalize(text, register=register, lexicon=loaded), nl=not text.endswith("\n"))
-
-
-class _progress:
-    """A rich progress bar on stderr (silent with --quiet or when stderr is not a terminal)."""
-
-    def __init__(self, quiet: bool, label: str) -> None:
-        self._bar = (
-            None
-            if quiet
-            else Progress(
-                TextColumn(f"[bold]{label}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=stderr,
-                transient=True,
-            )
-        )
-        self._task = None
-
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        if self._bar is None:
-            return None
-        self._bar.__enter__()
-        self._task = self._bar.add_task("", total=None)
-
-        def update(done: int, total: int) -> None:
-            self._bar.update(self._task, completed=done, total=total)  # type: ignore[union-attr,arg-type]
-
-        return update
-
-    def __exit__(self, *exc: object) -> None:
-        if self._bar is not None:
-            self._bar.__exit__(None, None, None)
 
 
 def main() -> None:

@@ -61,8 +61,8 @@ def build_command(
     Prints the URL of each new episode on stdout; a report goes to stderr.
     """
     from narrator.cache import SegmentCache
-    from narrator.cli import _progress, stderr
     from narrator.config import load_station
+    from narrator.console import progress_bar, stderr
     from narrator.feed.publish import build, resolve_options
 
     settings = load_station(station)
@@ -72,7 +72,7 @@ def build_command(
         settings, sources=sources, out=out, base_url=base_url, per_article=per_article
     )
     cache = None if no_cache or not settings.cache.enabled else SegmentCache.for_station(settings)
-    with _progress(quiet, "Producing") as update:
+    with progress_bar(quiet, "Producing") as update:
         report = build(settings, options, cache=cache, progress=update)
     for episode in report.new_episodes:
         typer.echo(f"{options.base_url}/{episode.audio}")
