@@ -73,6 +73,13 @@ def acronym_words() -> dict[str, Entry]:
 
 
 @cache
+def regnal_names() -> frozenset[str]:
+    """Names after which a Cyrillic І or Х is a regnal number (Петр І)."""
+    lines = (DATA_DIR / "regnal_names.txt").read_text("utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
 def letter_names() -> dict[str, str]:
     """Kazakh letter names for spelling acronyms, keyed by the capital letter."""
     return {letter: entry.spoken for letter, entry in _entries("letters.tsv").items()}

@@ -30,6 +30,7 @@ from narrator.text.normalize.tables import (
     currencies,
     letter_names,
     months,
+    regnal_names,
     scales,
     units,
 )
@@ -840,12 +841,12 @@ def _is_roman_context(text: str, start: int, end: int, token: str) -> bool:
     latin = token.translate(str.maketrans("ХІ", "XI"))
     if set(latin) <= set("IVX") and len(token) > 1:
         return True
-    if not token.isascii():
-        return False  # a lone Cyrillic І or Х after a name may be an initial
     before = text[max(0, start - 30) : start]
     name = re.search(rf"([{UPPER}A-Z][{LOWER}a-z]+)[ \u00a0]+\Z", before)
     if name is None or name.group(1).lower() in NUMBER_WORDS:
         return False  # Петр I, but not a number said at the start of a sentence
+    if not token.isascii() and name.group(1) not in regnal_names():
+        return False  # a lone Cyrillic І or Х elsewhere may be an initial or a letter
     after = text[end : end + 3]
     return not re.match(rf"\.[ \u00a0]*[{UPPER}A-Z]", after)
 
