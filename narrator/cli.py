@@ -189,7 +189,7 @@ def normalize(
     text, _ = read_text(path, encoding)
     loaded = norm.load_lexicon(lexicon) if lexicon else None
     if check:
-        problems = norm.check(text)
+        problems = norm.check(text, register=register, lexicon=loaded)
         for problem in problems:
             typer.echo(f"{problem.line}:{problem.column}: {problem.text!r}: {problem.reason}")
         raise typer.Exit(1 if problems else 0)

@@ -61,6 +61,13 @@ def test_check_lists_what_is_left_after_normalising_with_positions() -> None:
     assert check("бір\n\nекі") == []
 
 
+def test_check_reports_any_symbol_and_foreign_script_once_per_word() -> None:
+    assert check("Бұл ∑ белгісі.\nАфины — Αθήνα, «иә».") == [
+        Problem(1, 5, "∑", "a symbol that needs reading"),
+        Problem(2, 9, "Αθήνα", "letters of a script a Kazakh voice cannot read"),
+    ]
+
+
 def test_user_lexicon_is_applied_before_the_built_in_tables(tmp_path: Path) -> None:
     lexicon = load_lexicon(
         _write(

@@ -9,6 +9,7 @@ left that a Kazakh voice cannot say.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from narrator.text.normalize.lexicon import Lexicon, load_lexicon
@@ -121,7 +122,10 @@ _PROBLEM_REASONS = {
     "digits": "digits",
     "latin": "Latin letters",
     "symbol": "a symbol that needs reading",
+    "script": "letters of a script a Kazakh voice cannot read",
 }
+# Punctuation-like symbols a voice passes over silently; any other symbol is reported.
+_SILENT_SYMBOLS = frozenset("`´'\"^¨")
 
 
 def check(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> list[Problem]:
@@ -132,7 +136,30 @@ def check(text: str, *, register: str = "news", lexicon: Lexicon | None = None) 
     problems: list[Problem] = []
     for line_number, line in enumerate(text.split("\n"), start=1):
         spoken = normalize(line, register=register, lexicon=lexicon)
-        for m in _PROBLEM_RE.finditer(spoken):
-            kind = m.lastgroup or "symbol"
-            problems.append(Problem(line_number, m.start() + 1, m.group(0), _PROBLEM_REASONS[kind]))
+        found = [
+            (m.start(), m.group(0), m.lastgroup or "symbol") for m in _PROBLEM_RE.finditer(spoken)
+        ]
+        # A mask, not a range(): the package's submodule range.py shadows the builtin here.
+        covered = bytearray(len(spoken))
+        for start, written, _ in found:
+            covered[start : start + len(written)] = b"\x01" * len(written)
+        for index, char in enumerate(spoken):
+            if covered[index] or char in _SILENT_SYMBOLS:
+                continue
+            category = unicodedata.category(char)
+            if category[0] == "S":
+                found.append((index, char, "symbol"))
+            elif category[0] == "L" and not ("\u0400" <= char <= "\u04ff"):
+                found.append((index, char, "script"))
+        merged: list[tuple[int, str, str]] = []
+        for start, written, kind in sorted(found):
+            last = merged[-1] if merged else None
+            if last and kind == last[2] == "script" and last[0] + len(last[1]) == start:
+                merged[-1] = (last[0], last[1] + written, kind)  # one report per foreign word
+            else:
+                merged.append((start, written, kind))
+        problems.extend(
+            Problem(line_number, start + 1, written, _PROBLEM_REASONS[kind])
+            for start, written, kind in merged
+        )
     return problems
