@@ -2,7 +2,9 @@
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+SUM := $(shell cksum < pyproject.toml | cut -d' ' -f1)
+INSTALLED := $(VENV)/.installed-$(SUM)
+INSTALLED_TEST := $(VENV)/.installed-test-$(SUM)
 
 .PHONY: demo test lint format bench test-coqui clean
 
@@ -11,27 +13,32 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstalled whenever pyproject.toml changes.
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@rm -f $(VENV)/.installed-* && touch $@
+# Reinstalled whenever pyproject.toml changes: narrator alone for the demo, with the
+# test extras (pytest, hypothesis, feedparser, onnx, piper-tts, ruff) for the rest.
+$(INSTALLED): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	@rm -f $(VENV)/.installed-[0-9]* && touch $@
 
-demo: $(STAMP)
+$(INSTALLED_TEST): $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-test-* && touch $@
+
+demo: $(INSTALLED)
 	$(BIN)/narrator speak examples/seed-article.txt -o output/seed-article.mp3 --station examples/station.toml
 	$(BIN)/narrator check output/seed-article.mp3 --station examples/station.toml
 
-test: $(STAMP)
+test: $(INSTALLED_TEST)
 	$(BIN)/python -m pytest -m "not coqui"
 
-lint: $(STAMP)
+lint: $(INSTALLED_TEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(INSTALLED_TEST)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-bench: $(STAMP)
+bench: $(INSTALLED_TEST)
 	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 # The Coqui TTS extra is heavy (torch + torchaudio, about 5.5 GB): its own environment.
