@@ -56,7 +56,11 @@ def main_options(
 
 
 InputArg = Annotated[
-    str, typer.Argument(help="Text, Markdown or HTML file to read; '-' reads stdin.")
+    str,
+    typer.Argument(
+        help="Text, Markdown or HTML file; a folder of articles, an RSS/Atom or JSON file "
+        "or URL (read as one bulletin); '-' reads stdin."
+    ),
 ]
 StationOpt = Annotated[
     Path | None,
@@ -100,6 +104,7 @@ def speak(
     """Read an article or a bulletin aloud into an audio file."""
     from narrator.cache import SegmentCache
     from narrator.config import load_station
+    from narrator.feed.sources import collection_document, is_collection
     from narrator.pipeline import produce
     from narrator.text.readers import read_document
 
@@ -108,7 +113,10 @@ def speak(
         settings.voice.id = voice
     if rate:
         settings.voice.rate_wpm = rate
-    document = read_document(input, encoding)
+    if is_collection(input):
+        document = collection_document(input)
+    else:
+        document = read_document(input, encoding)
     use_cache = settings.cache.enabled and not no_cache
     cache = SegmentCache.for_station(settings) if use_cache else None
     with progress_bar(quiet, "Synthesising") as update:

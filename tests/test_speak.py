@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -162,3 +163,21 @@ def test_version() -> None:
     result = run_narrator("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("narrator ")
+
+
+def test_folder_of_articles_becomes_one_bulletin(tmp_path: Path) -> None:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.md").write_text("# Бірінші жаңалық\n\nАстанада жаңа мектеп ашылды.\n", "utf-8")
+    (articles / "b.txt").write_text("Екінші жаңалық\n\nАлматыда қар жауды.\n", "utf-8")
+    out = tmp_path / "bulletin.mp3"
+    result = run_narrator("speak", str(articles), "-o", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    chapters = json.loads(out.with_name("bulletin.chapters.json").read_text("utf-8"))["chapters"]
+    assert sorted(c["title"] for c in chapters) == ["Бірінші жаңалық", "Екінші жаңалық"]
+
+
+def test_empty_folder_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "articles").mkdir()
+    result = run_narrator("speak", str(tmp_path / "articles"), "-o", str(tmp_path / "x.mp3"))
+    _assert_clean_failure(result, tmp_path, ["articles"], "articles", "no articles")

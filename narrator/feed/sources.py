@@ -290,10 +290,30 @@ def parse_date(value: str | None) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def bulletin_document(articles: list[Article], title: str, meta: dict[str, str]) -> Document:
+def bulletin_document(
+    articles: list[Article], title: str | None, meta: dict[str, str], source: str = "feed"
+) -> Document:
     """One bulletin of several articles: a story each, headed by its title."""
     stories: list[Story] = []
     for article in articles:
         paragraphs = [p for s in article.document.stories for p in s.paragraphs]
         stories.append(Story(title=article.title, paragraphs=paragraphs))
-    return Document(title=title, stories=stories, source="feed", meta=meta)
+    return Document(title=title, stories=stories, source=source, meta=meta)
+
+
+def is_collection(source: str) -> bool:
+    """Whether ``source`` holds several articles: a folder, a feed file or URL, or JSON."""
+    if source.startswith(("http://", "https://")):
+        return True
+    path = Path(source)
+    return path.is_dir() or path.suffix.lower() in (*FEED_SUFFIXES, ".json")
+
+
+def collection_document(source: str) -> Document:
+    """All the articles of a folder, feed or JSON file as one bulletin, oldest first."""
+    articles = load_articles(source)
+    if not articles:
+        raise InputError(f"{source}: no articles found")
+    oldest = datetime.min.replace(tzinfo=UTC)
+    articles.sort(key=lambda article: (article.date or oldest, article.slug))
+    return bulletin_document(articles, None, {}, source=source)
