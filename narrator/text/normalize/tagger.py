@@ -127,7 +127,10 @@ _TIME_AFTER_DOTTED_RE = re.compile(
 _SCORE_RE = re.compile(r"([0-9]{1,3}):([0-9]{1,3})(?![0-9:])")
 _FRACTION_RE = re.compile(r"([0-9]+)/([0-9]+)(?![0-9/])")
 _TIME_RANGE_DASH_RE = re.compile(r"\s?[–—]\s?|[-‐‑]")
-_RANGE_DASH_RE = re.compile(rf"(\s?[–—]\s?|[{HYPHENS}])(?=[-–−+]?[{CURRENCY_SIGNS}]?[0-9])")
+# Weather ranges are also written with an ellipsis: -3...-8 градус.
+_RANGE_DASH_RE = re.compile(
+    rf"(\s?[–—]\s?|[{HYPHENS}]|\.\.\.|…)(?=[-–−+]?[{CURRENCY_SIGNS}]?[0-9])"
+)
 _PERCENT_RE = re.compile(r"[ \u00a0]?%")
 _ENDING_RE = re.compile(rf"([{HYPHENS}{APOSTROPHES}])?([{CYRILLIC}]+)")
 _NEXT_WORD_RE = re.compile(r"[ \u00a0\t]*[«\"“(]?([^\W\d_]+)")
