@@ -79,6 +79,9 @@ NOT_POSSESSED = frozenset(
         "әрі", "бірі", "бәрі", "көбі", "кейбірі", "тиісті", "осы", "сол", "бұл",
     }
 )  # fmt: skip
+POSSESSED_LOOKING_LIKE_VERBS = frozenset(
+    {"өкілі", "өкілдері", "филиалы", "филиалдары", "мүлкі", "ауылы", "бөлімі", "кеңсесі"}
+)
 POSSESSED_SUFFIX_RE = re.compile(r"(?:[ыі]|с[ыі])(?:н[ае]|нд[ае]|н[ае]н|н[ыі]ң|н|мен)?$")
 VERB_LIKE_RE = re.compile(r"(?:[дл][ыі]|[ткқпсшч]т[ыі]|[ғгқк][ыі])$")
 # Capitalised words at the start of a sentence that are not organisation names.
@@ -273,7 +276,10 @@ def _is_possessed(word: str) -> bool:
     төрағасының), not a verb, adjective or postposition."""
     if word in NOT_POSSESSED or len(word) <= 3:
         return False
-    if word.endswith(("банкі", "лары", "лері", "дары", "дері", "тары", "тері")):
+    # Nouns whose possessive form looks like a verb or an adjective (-лі, -лы, -кі).
+    if word.endswith(("банкі", "лары", "лері", "дары", "дері", "тары", "тері")) or word in (
+        POSSESSED_LOOKING_LIKE_VERBS
+    ):
         return True
     return POSSESSED_SUFFIX_RE.search(word) is not None and VERB_LIKE_RE.search(word) is None
 
