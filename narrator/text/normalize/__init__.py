@@ -18,7 +18,7 @@ from narrator.text.normalize.tables import abbreviations
 from narrator.text.normalize.tagger import tag
 from narrator.text.normalize.verbalizer import verbalize
 
-NORMALIZER_VERSION = "1.5.0"
+NORMALIZER_VERSION = "1.6.0"
 
 __all__ = [
     "NORMALIZER_VERSION",
