@@ -7,6 +7,7 @@ a voice installed with ``narrator voices install`` (see :mod:`.catalogue`).
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 from narrator.engines.base import AudioChunk, SynthesisParams, Voice
@@ -20,6 +21,12 @@ from narrator.engines.catalogue import (
 from narrator.errors import VoiceError
 
 DEFAULT_VOICE = "kk-espeak"
+
+# Engines of installed voices: engine name -> (module, Voice class).
+_INSTALLABLE_ENGINES = {
+    "piper": ("narrator.engines.piper", "PiperVoice"),
+    "coqui": ("narrator.engines.coqui", "CoquiVoice"),
+}
 
 
 def load_voice(
@@ -47,20 +54,11 @@ def load_voice(
         raise VoiceError(
             f"unknown voice {voice_id!r} (installed: {known}; see 'narrator voices list')"
         )
-    if installed.engine == "piper":
-        from narrator.engines.piper import PiperVoice
-
-        return PiperVoice.load(
-            voice_id,
-            installed.model_path,
-            installed.config_path,
-            speaker=installed.speaker,
-            gpu=_wants_gpu(params, installed.gpu),
-        )
-    if installed.engine == "coqui":
-        from narrator.engines.coqui import CoquiVoice
-
-        return CoquiVoice.load(
+    if installed.engine in _INSTALLABLE_ENGINES:
+        # Imported only when used: each engine pulls in its own heavy runtime.
+        module_name, class_name = _INSTALLABLE_ENGINES[installed.engine]
+        voice_class = getattr(importlib.import_module(module_name), class_name)
+        return voice_class.load(
             voice_id,
             installed.model_path,
             installed.config_path,
