@@ -99,19 +99,15 @@ def test_missing_input(tmp_path: Path) -> None:
 
 
 def test_unreadable_input(tmp_path: Path) -> None:
+    path = tmp_path / "unreadable.txt"
     if os.geteuid() == 0:
-        # root reads any file: make the path unreadable by making it a directory instead
-        path = tmp_path / "dir.txt"
-        path.mkdir()
-        needle = "is a directory"
+        # root reads any file whatever its mode; /proc/self/mem fails to read at offset 0
+        path.symlink_to("/proc/self/mem")
     else:  # pragma: no cover - CI runs as root
-        path = tmp_path / "locked.txt"
         path.write_text("Сәлем.", "utf-8")
         path.chmod(0)
-        needle = "cannot read"
-    before = _leftovers(tmp_path)
     result = run_narrator("speak", str(path), "-o", str(tmp_path / "x.mp3"))
-    _assert_clean_failure(result, tmp_path, before, path.name, needle)
+    _assert_clean_failure(result, tmp_path, ["unreadable.txt"], path.name, "cannot read")
 
 
 def test_empty_input(tmp_path: Path) -> None:
