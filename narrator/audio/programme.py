@@ -43,9 +43,5 @@ class Programme:
     """Frame ranges of the pauses, where mastering lays room tone instead of silence."""
 
     @property
-    def channels(self) -> int:
-        return 1 if self.samples.ndim == 1 else int(self.samples.shape[1])
-
-    @property
     def duration(self) -> float:
         return len(self.samples) / self.sample_rate

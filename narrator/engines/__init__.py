@@ -20,8 +20,6 @@ from narrator.engines.catalogue import (
 )
 from narrator.errors import VoiceError
 
-DEFAULT_VOICE = "kk-espeak"
-
 # Engines of installed voices: engine name -> (module, Voice class).
 _INSTALLABLE_ENGINES = {
     "piper": ("narrator.engines.piper", "PiperVoice"),
@@ -77,7 +75,6 @@ def _wants_gpu(params: SynthesisParams | None, configured: bool) -> bool:
 
 
 __all__ = [
-    "DEFAULT_VOICE",
     "AudioChunk",
     "SynthesisParams",
     "Voice",

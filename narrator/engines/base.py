@@ -75,6 +75,3 @@ class Voice(ABC):
         parts = [chunk.samples for chunk in self.synthesize(text, params)]
         samples = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
         return AudioChunk(samples.astype(np.float32, copy=False), self.sample_rate)
-
-    def close(self) -> None:  # noqa: B027 - optional hook, most voices hold nothing
-        """Release resources held by the voice."""
