@@ -71,7 +71,7 @@ def main() -> None:
         for label, directory in (("cold", root / "synth-cache"), ("warm", root / "synth-cache")):
             segment_cache = SegmentCache(directory)
             started = time.perf_counter()
-            synthesise(segments, station, chain, cache=segment_cache)
+            list(synthesise(segments, station, chain, cache=segment_cache))
             took = time.perf_counter() - started
             print(
                 f"synthesis, {label}:  {took:6.2f} s  ({segment_cache.stats.misses} synthesised, "

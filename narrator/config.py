@@ -201,6 +201,16 @@ class CacheSettings:
 
 
 @dataclass
+class PerformanceSettings:
+    """How the work is spread over the machine."""
+
+    jobs: int | str = "auto"
+    """Synthesis worker processes: a number, or ``auto`` (chosen from a measurement of
+    the voice on this machine, cached; see :mod:`narrator.engines.layout`). 1 runs
+    everything in one process."""
+
+
+@dataclass
 class Station:
     """A whole station file."""
 
@@ -213,6 +223,7 @@ class Station:
     check: CheckSettings = field(default_factory=CheckSettings)
     feed: FeedSettings = field(default_factory=FeedSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
+    performance: PerformanceSettings = field(default_factory=PerformanceSettings)
     path: Path | None = None
     """The file this station was read from (None for defaults)."""
 

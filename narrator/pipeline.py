@@ -9,23 +9,28 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from narrator.audio.assemble import Assembler, jittered_ms
-from narrator.audio.export import OPUS_RATE, encode_to_targets, format_for, headroom_for
+from narrator.audio.assemble import Assembler, Mixer, jittered_ms
+from narrator.audio.export import OPUS_RATE, format_for
 from narrator.audio.jingle import jingle, load_audio
-from narrator.audio.master import MasteringReport, fill_gaps, master
+from narrator.audio.loudness import LoudnessMeter, combined_loudness
+from narrator.audio.master import MasteringReport
 from narrator.audio.programme import Programme
+from narrator.audio.render import Targets, master_to_file
 from narrator.audio.sidecars import write_sidecars
+from narrator.audio.spool import Spool
 from narrator.audio.tags import TagInfo, load_cover, write_tags
 from narrator.cache import SegmentCache, voice_fingerprint
 from narrator.config import Station
-from narrator.engines.base import AudioChunk, SynthesisParams, Voice
+from narrator.engines.base import AudioChunk, SynthesisParams
 from narrator.engines.chain import Fallback, VoiceChain
+from narrator.engines.executor import Executor, InProcessExecutor, ProcessExecutor, VoiceSpec
+from narrator.engines.layout import choose_layout
 from narrator.errors import InputError, OutputError
 from narrator.fsutil import atomic_path
 from narrator.text.bulletin import Bulletin, bulletin_for, plan
@@ -55,7 +60,7 @@ class Production:
 
     output: Path
     programme: Programme
-    """The finished programme: mastered samples, cues and chapters."""
+    """The finished programme's timeline: cues, chapters, pauses."""
     segments: int
     fallbacks: list[Fallback] = field(default_factory=list)
     seconds: float = 0.0
@@ -67,6 +72,8 @@ class Production:
     true_peak_dbtp: float = float("-inf")
     """True peak (4x oversampled) of the decoded output file."""
     bulletin: Bulletin | None = None
+    encodes: int = 1
+    """Full encodes it took to meet the targets (more than 1 is reported)."""
 
     @property
     def report(self) -> str:
@@ -75,14 +82,19 @@ class Production:
         return f"{self.output}: {figures}"
 
 
-def make_chain(station: Station) -> VoiceChain:
+def voice_spec(station: Station) -> VoiceSpec:
     """The station's voice and its fallbacks, with its synthesis settings."""
     settings = station.voice
     params = SynthesisParams(
         rate_wpm=settings.rate_wpm, pitch=settings.pitch, speaker=settings.speaker
     )
-    ids = [settings.id, *[v for v in settings.fallbacks if v != settings.id]]
-    return VoiceChain(ids, params, voices_dir=settings.voices_dir)
+    ids = (settings.id, *[v for v in settings.fallbacks if v != settings.id])
+    return VoiceSpec(ids, params, settings.voices_dir)
+
+
+def make_chain(station: Station) -> VoiceChain:
+    """The station's voice chain, loaded in this process."""
+    return voice_spec(station).chain()
 
 
 def plan_segments(
@@ -92,48 +104,79 @@ def plan_segments(
     return plan(document, station, bulletin or bulletin_for(document, station))
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """An engine-sized chunk of a segment's spoken text, with its cache key."""
+
+    text: str
+    key: str
+
+
 def synthesise(
     segments: list[Segment],
     station: Station,
     chain: VoiceChain,
+    *,
+    executor: Executor | None = None,
     progress: ProgressCallback | None = None,
     cache: SegmentCache | None = None,
-) -> list[SpokenSegment]:
-    """Normalise each segment, cut it into engine-sized chunks and synthesise them.
+    fallbacks: list[Fallback] | None = None,
+) -> Iterator[SpokenSegment]:
+    """Normalise each segment, cut it into engine-sized chunks and synthesise them;
+    yield the spoken segments in order as their audio arrives.
 
-    With a ``cache``, a chunk already synthesised (by any earlier run) is reused.
+    The cache is looked up for every chunk before anything is dispatched; only the
+    misses go to the ``executor`` (default: ``chain`` in this process). Cached chunks
+    are filed under the chain's first voice. Fallbacks are appended to ``fallbacks``.
     """
+    primary = chain.primary
+    executor = executor or InProcessExecutor(voice_spec(station), chain)
     lexicon = load_lexicon(station.text.lexicon) if station.text.lexicon else None
-    fingerprints: dict[str, str] = {}
-
-    def cache_key(voice: Voice, piece: str) -> str:
-        if voice.id not in fingerprints:
-            fingerprints[voice.id] = voice_fingerprint(voice)
-        return SegmentCache.key(piece, fingerprints[voice.id], chain.params, NORMALIZER_VERSION)
-
-    spoken_segments: list[SpokenSegment] = []
-    for index, segment in enumerate(segments):
+    params = voice_spec(station).params
+    primary_fingerprint = voice_fingerprint(primary)
+    spoken_texts: list[str] = []
+    pieces: list[list[_Piece]] = []
+    for segment in segments:
         spoken = normalize(segment.text, register=station.text.register, lexicon=lexicon)
+        spoken_texts.append(spoken)
+        pieces.append(
+            [
+                _Piece(
+                    text, SegmentCache.key(text, primary_fingerprint, params, NORMALIZER_VERSION)
+                )
+                for text in split_for_engine(spoken, station.text.max_chunk_chars)
+            ]
+        )
+    found: dict[str, AudioChunk] = {}
+    if cache is not None:
+        for piece in (p for group in pieces for p in group):
+            chunk = cache.get(piece.key)
+            if chunk is not None:
+                found[piece.key] = chunk
+    results = executor.map(p.text for group in pieces for p in group if p.key not in found)
+    for index, segment in enumerate(segments):
         chunks: list[AudioChunk] = []
-        voice_id = chain.voice_ids[0]
-        for piece in split_for_engine(spoken, station.text.max_chunk_chars):
-            # Look up under the primary voice: it is the one the chain would use.
-            cached = cache.get(cache_key(chain.primary, piece)) if cache is not None else None
-            if cached is not None:
-                chunk, voice_id = cached, chain.primary.id
+        voice_id = primary.id
+        for piece in pieces[index]:
+            if piece.key in found:
+                chunk, voice_id = found[piece.key], primary.id
             else:
-                chunk, voice = chain.synthesize(piece)
+                result = next(results)
+                chunk, voice_id = result.chunk, result.voice_id
+                if result.fallback is not None and fallbacks is not None:
+                    fallbacks.append(result.fallback)
                 if cache is not None:
                     # Filed under the voice that really spoke it (maybe a fallback).
-                    cache.put(cache_key(voice, piece), chunk)
-                voice_id = voice.id
+                    key = SegmentCache.key(
+                        piece.text, result.fingerprint, params, NORMALIZER_VERSION
+                    )
+                    cache.put(key, chunk)
             chunks.append(chunk)
-        spoken_segments.append(SpokenSegment(segment, spoken, chunks, voice_id))
+        yield SpokenSegment(segment, spoken_texts[index], chunks, voice_id)
         if progress:
             progress(index + 1, len(segments))
     if cache is not None:
         cache.prune_if_grown()
-    return spoken_segments
 
 
 _AROUND_STORIES = frozenset({SegmentKind.INTRO, SegmentKind.HEADLINE, SegmentKind.OUTRO})
@@ -159,19 +202,18 @@ def pause_between(previous: Segment, following: Segment, station: Station) -> in
 
 
 def assemble(
-    spoken: list[SpokenSegment],
+    spoken: Iterable[SpokenSegment],
     station: Station,
     title: str | None,
-    sample_rate: int,
+    assembler: Assembler,
     *,
     intro_jingle: np.ndarray | None = None,
     outro_jingle: np.ndarray | None = None,
     bed: np.ndarray | None = None,
 ) -> Programme:
-    """Lay the bulletin out at ``sample_rate``: jingle, intro, headlines, stories, outro,
+    """Lay the bulletin out on ``assembler``: jingle, intro, headlines, stories, outro,
     jingle, with pauses as data; one chapter per story."""
     pauses, audio = station.pauses, station.audio
-    assembler = Assembler(sample_rate)
     if intro_jingle is not None:
         assembler.add_clip(intro_jingle, level_lu=audio.jingle_level_lu)
         assembler.add_pause(pauses.jingle_ms)
@@ -197,6 +239,37 @@ def assemble(
     return assembler.build(title)
 
 
+def programme_loudness(spool: Spool, mixer: Mixer, speech: LoudnessMeter) -> float:
+    """Integrated loudness of the mixed programme.
+
+    Jingles sit in the pauses left for them, so their gating blocks are pooled with the
+    speech's; a bed runs under the speech, so the mix is measured in one more pass.
+    """
+    programme = mixer.programme
+    if programme.bed is None:
+        meters = [speech]
+        for clip, gain in zip(programme.clips, mixer.clip_gains, strict=True):
+            meter = LoudnessMeter(programme.sample_rate)
+            meter.add(clip.samples * np.float32(gain))
+            meters.append(meter)
+        return combined_loudness(meters)
+    mixed = LoudnessMeter(programme.sample_rate)
+    for start, block in spool.blocks():
+        mixed.add(mixer.mix(block, start))
+    return mixed.loudness
+
+
+def open_executor(spec: VoiceSpec, chain: VoiceChain, jobs: int | str, work_chars: int) -> Executor:
+    """The executor for ``jobs`` (a number, or ``auto``: see :mod:`narrator.engines.layout`)."""
+    layout = choose_layout(spec, chain.primary, jobs, work_chars)
+    if layout.processes == 1:
+        return InProcessExecutor(spec, chain)
+    log.info("synthesis: %d worker processes x %s threads", layout.processes, layout.threads)
+    executor = ProcessExecutor(dataclasses.replace(spec, threads=layout.threads), layout.processes)
+    executor.start()
+    return executor
+
+
 def produce(
     document: Document,
     output: Path,
@@ -205,12 +278,15 @@ def produce(
     fmt: str | None = None,
     progress: ProgressCallback | None = None,
     cache: SegmentCache | None = None,
+    jobs: int | str | None = None,
 ) -> Production:
     """Speak ``document`` as a bulletin into ``output``, with its sidecars.
 
-    plan -> synthesise -> assemble -> master -> encode (true peak checked on the
-    decoded file) -> tags -> sidecars. The audio is written atomically and before
-    its transcript and chapters, so nothing ever points at a half-written file.
+    plan -> synthesise (on an executor) -> assemble into a spool (pass 1, measuring
+    the loudness) -> mix, master and encode (pass 2) -> decode and check -> tags ->
+    sidecars. Memory does not grow with the programme's length. The audio is written
+    atomically and before its transcript and chapters, so nothing ever points at a
+    half-written file. ``jobs`` overrides the station's ``[performance] jobs``.
     """
     started = time.perf_counter()
     output = Path(output)
@@ -228,48 +304,74 @@ def produce(
     bed = load_audio(audio.music_bed, rate) if audio.music_bed else None
     cover = load_cover(audio.cover) if audio.cover else None
     bulletin = bulletin_for(document, station)
-    chain = make_chain(station)
+    spec = voice_spec(station)
+    chain = spec.chain()
     segments = plan_segments(document, station, bulletin)
-    spoken = synthesise(segments, station, chain, progress, cache)
-    programme = assemble(
-        spoken, station, bulletin.title, rate, intro_jingle=intro, outro_jingle=outro, bed=bed
+    fallbacks: list[Fallback] = []
+    work = sum(len(segment.text) for segment in segments)
+    jobs = station.performance.jobs if jobs is None else jobs
+    targets = Targets(
+        chosen,
+        audio.target_lufs,
+        audio.true_peak_dbtp,
+        audio.room_tone_dbfs,
+        audio.channels,
+        audio.bitrate_kbps,
     )
-    samples = programme.samples
-    if audio.channels == 2:
-        samples = np.column_stack([samples, samples])
-    mastered = master(samples, rate, audio.target_lufs, audio.true_peak_dbtp - headroom_for(chosen))
-    samples = fill_gaps(mastered.samples, rate, programme.gaps, audio.room_tone_dbfs)
-    info = TagInfo(
-        title=bulletin.title,
-        artist=bulletin.station,
-        album=station.feed.title or bulletin.station,
-        date=bulletin.date,
-        language=station.station.language,
-        duration=len(samples) / rate,
-        chapters=programme.chapters,
-        cover=cover,
-    )
-    with atomic_path(output) as tmp:
-        samples, figures = encode_to_targets(
-            samples,
-            rate,
-            tmp,
-            chosen,
-            target_lufs=audio.target_lufs,
-            ceiling_dbtp=audio.true_peak_dbtp,
-            bitrate_kbps=audio.bitrate_kbps,
-            name=output,
+    with Spool() as spool, open_executor(spec, chain, jobs, work) as executor:
+        speech = LoudnessMeter(rate)
+
+        def keep(block: np.ndarray) -> None:
+            spool.append(block)
+            speech.add(block)
+
+        spoken = synthesise(
+            segments,
+            station,
+            chain,
+            executor=executor,
+            progress=progress,
+            cache=cache,
+            fallbacks=fallbacks,
         )
-        write_tags(tmp, chosen, info, name=output)
+        programme = assemble(
+            spoken,
+            station,
+            bulletin.title,
+            Assembler(rate, sink=keep),
+            intro_jingle=intro,
+            outro_jingle=outro,
+            bed=bed,
+        )
+        spool.finish()
+        executor.close()
+        mixer = Mixer(programme, speech.loudness)
+        loudness = programme_loudness(spool, mixer, speech)
+        info = TagInfo(
+            title=bulletin.title,
+            artist=bulletin.station,
+            album=station.feed.title or bulletin.station,
+            date=bulletin.date,
+            language=station.station.language,
+            duration=programme.duration,
+            chapters=programme.chapters,
+            cover=cover,
+        )
+        with atomic_path(output) as tmp:
+            rendered = master_to_file(spool, programme, mixer, loudness, tmp, targets, name=output)
+            write_tags(tmp, chosen, info, name=output)
+    if rendered.encodes > 1:
+        log.warning("%s: encoded %d times to meet the targets", output, rendered.encodes)
     sidecars = write_sidecars(output, programme)
     return Production(
         output=output,
-        programme=dataclasses.replace(programme, samples=samples),
+        programme=programme,
         segments=len(segments),
-        fallbacks=list(chain.fallbacks),
+        fallbacks=fallbacks,
         seconds=time.perf_counter() - started,
         sidecars=sidecars,
-        loudness_lufs=figures.loudness_lufs,
-        true_peak_dbtp=figures.true_peak_dbtp,
+        loudness_lufs=rendered.figures.loudness_lufs,
+        true_peak_dbtp=rendered.figures.true_peak_dbtp,
         bulletin=bulletin,
+        encodes=rendered.encodes,
     )

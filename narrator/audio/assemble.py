@@ -1,7 +1,10 @@
 """Joining synthesised speech, pauses and jingles into one programme, at the output rate.
 
 Everything is placed on one timeline whose timings are exact, because transcripts and
-chapters are written from them. Each synthesised piece is resampled once to the
+chapters are written from them. The speech is handed on block by block as it is laid
+(to a spool, in production); jingles and the bed are only placed on the timeline, and
+a :class:`Mixer` mixes them in when the programme is rendered, at levels set against
+the speech's measured loudness. Each synthesised piece is resampled once to the
 output rate, trimmed to its audible part plus a short quiet margin, and faded over
 that margin; pauses are measured from the end of one audible piece to the start of
 the next, so a 450 ms sentence pause is 450 ms of quiet in the file.
@@ -11,14 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import dataclass
+from collections.abc import Callable
 
 import numpy as np
 import soxr
 
 from narrator.audio.jingle import lay_bed
-from narrator.audio.master import integrated_loudness
-from narrator.audio.programme import Chapter, Cue, Programme
+from narrator.audio.loudness import integrated_loudness
+from narrator.audio.programme import Bed, Chapter, Clip, Cue, Programme
 from narrator.engines.base import AudioChunk
 
 FADE_MS = 8
@@ -98,22 +101,6 @@ def jittered_ms(base_ms: int, jitter_ms: int, key: str) -> int:
     return max(0, base_ms + round((2 * fraction - 1) * jitter_ms))
 
 
-@dataclass(frozen=True)
-class _Clip:
-    """A jingle placed on the timeline, mixed in at build time at its level."""
-
-    start: int
-    samples: np.ndarray
-    level_lu: float
-
-
-@dataclass(frozen=True)
-class _Bed:
-    samples: np.ndarray
-    level_lu: float
-    duck_db: float
-
-
 class Assembler:
     """Builds a :class:`Programme` piece by piece, keeping exact timings.
 
@@ -122,8 +109,17 @@ class Assembler:
     Chapters open and close at the onset of the next speech or jingle.
     """
 
-    def __init__(self, sample_rate: int, *, fade_ms: int = FADE_MS) -> None:
+    def __init__(
+        self,
+        sample_rate: int,
+        *,
+        fade_ms: int = FADE_MS,
+        sink: Callable[[np.ndarray], None] | None = None,
+    ) -> None:
+        """``sink`` receives the speech track block by block, in order; without one the
+        programme is kept in memory and :meth:`build` renders it."""
         self.sample_rate = sample_rate
+        self.sink = sink
         self.fade_ms = fade_ms
         self.margin = sample_rate * fade_ms // 1000
         self.cues: list[Cue] = []
@@ -135,8 +131,8 @@ class Assembler:
         self._frames = 0
         self._pending = 0  # frames of pause asked for and not yet laid
         self._tail = 0  # quiet frames at the end of the last piece
-        self._clips: list[_Clip] = []
-        self._bed: _Bed | None = None
+        self._clips: list[Clip] = []
+        self._bed: Bed | None = None
         self._chapter: tuple[int, str] | None = None  # the open chapter: start frame, title
         self._next_title: str | None = None
         self._closing = False
@@ -177,7 +173,11 @@ class Assembler:
 
     def _append(self, samples: np.ndarray) -> None:
         if len(samples):
-            self._parts.append(samples.astype(np.float32, copy=False))
+            block = samples.astype(np.float32, copy=False)
+            if self.sink is not None:
+                self.sink(block)
+            else:
+                self._parts.append(block)
             self._frames += len(samples)
 
     def add_speech(
@@ -217,12 +217,12 @@ class Assembler:
         """Reserve room for a jingle (at the output rate); it sits ``level_lu`` from the speech."""
         start = self._lay(np.zeros(len(samples), dtype=np.float32), 0)
         self._tail = 0
-        self._clips.append(_Clip(start, samples.astype(np.float32, copy=False), level_lu))
+        self._clips.append(Clip(start, samples.astype(np.float32, copy=False), level_lu))
 
     def set_bed(self, samples: np.ndarray, *, level_lu: float, duck_db: float) -> None:
         """Loop ``samples`` under the speech, ``level_lu`` from the speech in the gaps and
         ``duck_db`` below the speech while someone speaks."""
-        self._bed = _Bed(samples.astype(np.float32, copy=False), level_lu, duck_db)
+        self._bed = Bed(samples.astype(np.float32, copy=False), level_lu, duck_db)
 
     def start_chapter(self, title: str) -> None:
         """Close the open chapter and open ``title``, both at the next onset."""
@@ -234,7 +234,7 @@ class Assembler:
         self._closing = True
 
     def build(self, title: str | None = None) -> Programme:
-        """The finished programme: speech, with jingles and the bed mixed in."""
+        """The finished timeline; rendered (speech, jingles, bed) when kept in memory."""
         self._next_title = None  # a chapter opened with nothing after it has no content
         if self._pending:
             self._lay(np.zeros(0, dtype=np.float32), 0)
@@ -242,33 +242,72 @@ class Assembler:
             start, name = self._chapter
             self.chapters.append(Chapter(start / self.sample_rate, self.position, name))
             self._chapter = None
-        speech = np.concatenate(self._parts) if self._parts else np.zeros(0, dtype=np.float32)
-        # Jingles and the bed are levelled against the speech, whatever the voice's level.
-        reference = integrated_loudness(speech, self.sample_rate)
-        if not math.isfinite(reference):
-            reference = REFERENCE_LUFS
-        samples = speech.copy()
-        for clip in self._clips:
-            loudness = integrated_loudness(clip.samples, self.sample_rate)
-            gain_db = reference + clip.level_lu - loudness if math.isfinite(loudness) else 0.0
-            samples[clip.start : clip.start + len(clip.samples)] += clip.samples * np.float32(
-                10 ** (gain_db / 20)
-            )
-        if self._bed is not None and self.speech:
-            loudness = integrated_loudness(self._bed.samples, self.sample_rate)
-            gain_db = reference + self._bed.level_lu - loudness if math.isfinite(loudness) else 0.0
-            samples += lay_bed(
-                self._bed.samples * np.float32(10 ** (gain_db / 20)),
-                len(samples),
-                self.sample_rate,
-                self.speech,
-                duck_db=max(0.0, self._bed.duck_db + self._bed.level_lu),
-            )
-        return Programme(
-            samples,
+        programme = Programme(
             self.sample_rate,
+            self._frames,
             list(self.cues),
             list(self.chapters),
             title,
             list(self.gaps),
+            list(self.speech),
+            list(self._clips),
+            self._bed,
         )
+        if self.sink is None:
+            speech = np.concatenate(self._parts) if self._parts else np.zeros(0, np.float32)
+            mixer = Mixer(programme, integrated_loudness(speech, self.sample_rate))
+            programme.samples = mixer.mix(speech.copy(), 0)
+        return programme
+
+
+class Mixer:
+    """Mixes a programme's jingles and bed into its speech, block by block.
+
+    Jingles and the bed are levelled against the speech (``speech_lufs``, measured
+    while it was laid), whatever the voice's own level.
+    """
+
+    def __init__(self, programme: Programme, speech_lufs: float) -> None:
+        self.programme = programme
+        self.reference = speech_lufs if math.isfinite(speech_lufs) else REFERENCE_LUFS
+        rate = programme.sample_rate
+        self.clip_gains = [self._gain(clip.samples, clip.level_lu) for clip in programme.clips]
+        bed = programme.bed
+        self.bed_gain = self._gain(bed.samples, bed.level_lu) if bed is not None else 1.0
+        self._bed_samples = (
+            bed.samples * np.float32(self.bed_gain)
+            if bed is not None and programme.speech
+            else None
+        )
+        self._rate = rate
+
+    def _gain(self, samples: np.ndarray, level_lu: float) -> float:
+        loudness = integrated_loudness(samples, self.programme.sample_rate)
+        gain_db = self.reference + level_lu - loudness if math.isfinite(loudness) else 0.0
+        return float(10 ** (gain_db / 20))
+
+    @property
+    def is_plain(self) -> bool:
+        """True when there is nothing to mix: the programme is its speech."""
+        return not self.programme.clips and self._bed_samples is None
+
+    def mix(self, block: np.ndarray, start: int) -> np.ndarray:
+        """``block`` (speech frames from ``start``, mono) with jingles and bed mixed in."""
+        stop = start + len(block)
+        for clip, gain in zip(self.programme.clips, self.clip_gains, strict=True):
+            lo, hi = max(start, clip.start), min(stop, clip.start + len(clip.samples))
+            if lo < hi:
+                piece = clip.samples[lo - clip.start : hi - clip.start]
+                block[lo - start : hi - start] += piece * np.float32(gain)
+        bed = self.programme.bed
+        if bed is not None and self._bed_samples is not None:
+            block += lay_bed(
+                self._bed_samples,
+                self.programme.frames,
+                self._rate,
+                self.programme.speech,
+                duck_db=max(0.0, bed.duck_db + bed.level_lu),
+                start=start,
+                stop=stop,
+            )
+        return block

@@ -83,27 +83,34 @@ def duck_gain(
     lead_ms: float = 250.0,
     hold_ms: float = 700.0,
     smooth_ms: float = 300.0,
+    start: int = 0,
+    stop: int | None = None,
 ) -> np.ndarray:
     """Gain (linear) for a bed: ``-duck_db`` while someone speaks, 0 dB in longer gaps.
 
     The bed goes down ``lead_ms`` before the words and stays down ``hold_ms`` after
     them, so sentence and paragraph pauses (up to about 950 ms) do not make it swell
     (no pumping); a story break lets it up for a moment. The curve is smoothed over
-    ``smooth_ms``.
+    ``smooth_ms``. Only frames ``start`` to ``stop`` of the programme are computed.
     """
-    active = np.zeros(frames, dtype=np.float64)
-    lead, hold = round(rate * lead_ms / 1000), round(rate * hold_ms / 1000)
-    for start, stop in speech:
-        active[max(0, start - lead) : min(frames, stop + hold)] = 1.0
+    stop = frames if stop is None else min(stop, frames)
     width = max(1, round(rate * smooth_ms / 1000))
-    # A centred moving average: the ramps finish inside the lead and the hold.
-    padded = np.concatenate([np.full(width, active[0] if frames else 0.0), active, np.zeros(width)])
-    cumulative = np.cumsum(padded)
     half = width // 2
-    smoothed = (
-        cumulative[width + half : width + half + frames] - cumulative[half : half + frames]
-    ) / width
-    return np.power(10.0, -duck_db * smoothed / 20).astype(np.float32)
+    # A centred moving average: frame i is the mean of active[i - (width - half - 1)
+    # .. i + half]; before the programme 'active' repeats its first frame, after it is 0.
+    lo, hi = start - (width - half - 1), stop + half
+    lead, hold = round(rate * lead_ms / 1000), round(rate * hold_ms / 1000)
+    active = np.zeros(max(0, hi - lo), dtype=np.float64)
+    for first, last in speech:
+        a, b = max(0, first - lead), min(frames, last + hold)
+        if b > lo and a < hi:
+            active[max(a, lo) - lo : min(b, hi) - lo] = 1.0
+    if lo < 0 and frames:
+        first_active = any(max(0, s - lead) <= 0 < min(frames, e + hold) for s, e in speech)
+        active[:-lo] = 1.0 if first_active else 0.0
+    cumulative = np.concatenate([[0.0], np.cumsum(active)])
+    smoothed = (cumulative[width:] - cumulative[:-width]) / width
+    return np.power(10.0, -duck_db * smoothed[: stop - start] / 20).astype(np.float32)
 
 
 def lay_bed(
@@ -114,31 +121,43 @@ def lay_bed(
     *,
     duck_db: float,
     fade_s: float = 1.0,
+    start: int = 0,
+    stop: int | None = None,
 ) -> np.ndarray:
     """The bed track of a programme of ``frames``: looped, ducked under ``speech``.
 
     It fades in a second before the first words and out a second after the last.
+    Only frames ``start`` to ``stop`` are made, so a long programme is laid block by
+    block.
     """
-    out = np.zeros(frames, dtype=np.float32)
+    stop = frames if stop is None else min(stop, frames)
+    out = np.zeros(max(0, stop - start), dtype=np.float32)
     if not speech or len(bed) == 0:
         return out
     fade = round(fade_s * rate)
-    start = max(0, speech[0][0] - fade)
-    stop = min(frames, speech[-1][1] + fade)
-    length = stop - start
+    bed_start = max(0, speech[0][0] - fade)
+    bed_stop = min(frames, speech[-1][1] + fade)
+    lo, hi = max(start, bed_start), min(stop, bed_stop)
+    if hi <= lo:
+        return out
     seam = min(len(bed) // 4, round(0.01 * rate))  # 10 ms fades so the loop does not click
     loop = bed.copy()
     if seam:
         ramp = np.linspace(0.0, 1.0, seam, dtype=np.float32)
         loop[:seam] *= ramp
         loop[-seam:] *= ramp[::-1]
-    track = np.tile(loop, -(-length // len(loop)))[:length]
+    offsets = np.arange(lo - bed_start, hi - bed_start)
+    track = loop[offsets % len(loop)]
+    length = bed_stop - bed_start
     edge = min(fade, length // 2)
     if edge:
         ramp = (0.5 - 0.5 * np.cos(np.linspace(0, np.pi, edge))).astype(np.float32)
-        track[:edge] *= ramp
-        track[-edge:] *= ramp[::-1]
-    out[start:stop] = track * duck_gain(frames, rate, speech, duck_db)[start:stop]
+        rising = offsets < edge
+        track[rising] *= ramp[offsets[rising]]
+        falling = offsets >= length - edge
+        track[falling] *= ramp[::-1][offsets[falling] - (length - edge)]
+    gain = duck_gain(frames, rate, speech, duck_db, start=lo, stop=hi)
+    out[lo - start : hi - start] = track * gain
     return out
 
 

@@ -1,113 +1,175 @@
 """Mastering: loudness to the target (ITU-R BS.1770-4), then a true-peak limiter.
 
 The finished programme is measured once and brought to the target integrated loudness
-with one gain; a look-ahead limiter then holds the true peak (the peak of the signal
-reconstructed between samples, measured on a 4x oversampled copy as BS.1770-4 Annex 2
-describes) under the ceiling. No per-sentence normalising, no compressor: the
-limiter only touches the few peaks that need it, with a smooth gain curve.
+with one gain; a look-ahead limiter then holds the true peak (measured on a 4x
+oversampled copy, see :mod:`narrator.audio.loudness`) under the ceiling. No
+per-sentence normalising, no compressor: the limiter only touches the few peaks that
+need it, with a smooth gain curve.
+
+Everything here works block by block with its state carried across blocks
+(:class:`Limiter`, :class:`RoomTone`), so a programme of any length is mastered in
+constant memory; :func:`limit` and :func:`master` are the same machinery on one
+whole array.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pyloudnorm
-import soxr
-from scipy.ndimage import maximum_filter1d
-from scipy.signal import lfilter
 
-_CHUNK = 1 << 17
-"""Frames upsampled at a time, so long programmes need little memory."""
-_MARGIN = 128
-"""Input frames of context either side of a chunk (soxr's filter settles within ~100)."""
-SILENT_LUFS = -70.0
-"""BS.1770's absolute gate: a programme quieter than this has no measurable loudness."""
+from narrator.audio.loudness import (
+    TruePeakMeter,
+    integrated_loudness,
+    true_peak_dbtp,
+    true_peak_envelope,
+)
+
+__all__ = [
+    "Limiter",
+    "Mastered",
+    "MasteringReport",
+    "RoomTone",
+    "fill_gaps",
+    "integrated_loudness",
+    "limit",
+    "master",
+    "room_tone",
+    "true_peak_dbtp",
+    "true_peak_envelope",
+]
 
 
-def oversampling_factor(rate: int) -> int:
-    """4x below 96 kHz, 2x below 192 kHz, none above (BS.1770-4 Annex 2)."""
-    if rate < 96000:
-        return 4
-    return 2 if rate < 192000 else 1
+def _sliding_max(values: np.ndarray, width: int) -> np.ndarray:
+    """``out[i] = max(values[i : i + width])`` for every full window (van Herk/Gil-Werman)."""
+    count = len(values) - width + 1
+    if count <= 0:
+        return np.zeros(0, dtype=values.dtype)
+    padded = np.concatenate([values, np.zeros(-len(values) % width, dtype=values.dtype)])
+    rows = padded.reshape(-1, width)
+    prefix = np.maximum.accumulate(rows, axis=1).ravel()
+    suffix = np.maximum.accumulate(rows[:, ::-1], axis=1)[:, ::-1].ravel()
+    return np.maximum(suffix[:count], prefix[width - 1 : width - 1 + count])
 
 
-def _as_2d(samples: np.ndarray) -> np.ndarray:
-    return samples[:, None] if samples.ndim == 1 else samples
+def _moving_mean(values: np.ndarray, tail: np.ndarray) -> np.ndarray:
+    """Mean of each value with the ``len(tail)`` values before it (``tail`` first)."""
+    span = len(tail) + 1
+    joined = np.concatenate([tail, values])
+    if not joined.any():
+        return np.zeros(len(values))
+    cumulative = np.concatenate([[0.0], np.cumsum(joined)])
+    means = (cumulative[span:] - cumulative[:-span]) / span
+    means[means < 1e-12] = 0.0  # rounding residue would make gains of 0.99999999
+    return means
 
 
-def true_peak_envelope(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Per frame, the largest magnitude of the oversampled signal up to the next frame.
+class Limiter:
+    """A look-ahead true-peak limiter, fed block by block: its output's true peak stays
+    under ``ceiling_dbtp``.
 
-    The interpolator is libsoxr's linear-phase low-pass (HQ), run on overlapping
-    chunks; its output is time-aligned, so oversampled point ``k * factor + j`` lies
-    ``j / factor`` of a frame after frame ``k``. The maximum is taken over all
-    channels, so a limiter driven by it keeps the stereo image.
+    The gain reduction each frame needs is held over the look-ahead window, released
+    at a constant rate in dB (so a burst of peaks does not make the gain flutter) and
+    smoothed by two moving averages, which turns every change of gain into an S-curve
+    that is complete by the time the peak arrives. Only the stretches around peaks
+    are touched; everything else passes bit for bit.
+
+    :meth:`process` returns the frames that are final so far (the limiter holds back
+    its look-ahead and the true-peak meter's context); :meth:`flush` returns the rest.
+    The output has exactly as many frames as the input, and does not depend on where
+    the blocks fall.
     """
-    data = _as_2d(np.asarray(samples, dtype=np.float32))
-    frames = len(data)
-    factor = oversampling_factor(rate)
-    envelope = np.abs(data).max(axis=1) if frames else np.zeros(0, dtype=np.float32)
-    if frames == 0 or factor == 1:
+
+    def __init__(
+        self,
+        rate: int,
+        ceiling_dbtp: float = -1.0,
+        *,
+        channels: int = 1,
+        lookahead_ms: float = 5.0,
+        release_db_per_s: float = 40.0,
+    ) -> None:
+        self.ceiling_dbtp = ceiling_dbtp
+        self.channels = channels
+        self.span = max(1, round(rate * lookahead_ms / 1000))
+        self.window = 2 * self.span - 1
+        self.step = release_db_per_s / rate
+        self._meters = [TruePeakMeter(rate) for _ in range(channels)]
+        self._pending_env: list[np.ndarray] = [np.zeros(0, np.float32)] * channels
+        shape = (0,) if channels == 1 else (0, channels)
+        self._audio = np.zeros(shape, dtype=np.float32)  # frames waiting for their gain
+        self._need_tail = np.zeros(self.window - 1)
+        self._release = 0.0
+        self._r_tail = np.zeros(self.span - 1)
+        self._m_tail = np.zeros(self.span - 1)
+        self._skip = self.window - 1  # reductions that belong before the first frame
+
+    def process(self, samples: np.ndarray) -> np.ndarray:
+        """Feed ``samples`` (frames, or frames x channels); the limited frames now final."""
+        data = np.asarray(samples, dtype=np.float32)
+        self._audio = np.concatenate([self._audio, data]) if len(self._audio) else data
+        columns = [data] if data.ndim == 1 else [data[:, c] for c in range(data.shape[1])]
+        envelopes = [m.add(col) for m, col in zip(self._meters, columns, strict=True)]
+        return self._apply(self._envelope(envelopes))
+
+    def flush(self) -> np.ndarray:
+        """The remaining frames, limited."""
+        out = [self._apply(self._envelope([m.flush() for m in self._meters]))]
+        out.append(self._apply_need(np.zeros(self.window - 1)))
+        return np.concatenate(out)
+
+    def _envelope(self, envelopes: list[np.ndarray]) -> np.ndarray:
+        joined = [np.concatenate([p, e]) for p, e in zip(self._pending_env, envelopes, strict=True)]
+        ready = min(len(e) for e in joined)
+        envelope = joined[0][:ready].copy()
+        for other in joined[1:]:
+            np.maximum(envelope, other[:ready], out=envelope)
+        self._pending_env = [e[ready:] for e in joined]
         return envelope
-    for channel in range(data.shape[1]):
-        signal = np.ascontiguousarray(data[:, channel])
-        for start in range(0, frames, _CHUNK):
-            stop = min(frames, start + _CHUNK)
-            lo, hi = max(0, start - _MARGIN), min(frames, stop + _MARGIN)
-            up = soxr.resample(signal[lo:hi], rate, rate * factor, quality="HQ")
-            offset = (start - lo) * factor
-            block = np.abs(up[offset : offset + (stop - start) * factor])
-            block = np.pad(block, (0, (stop - start) * factor - len(block)))
-            peak = envelope[start:stop]
-            for phase in range(factor):  # elementwise maxima: much faster than an axis max
-                np.maximum(peak, block[phase::factor], out=peak)
-    return envelope
 
+    def _apply(self, envelope: np.ndarray) -> np.ndarray:
+        with np.errstate(divide="ignore"):
+            need = np.maximum(20 * np.log10(envelope.astype(np.float64)) - self.ceiling_dbtp, 0.0)
+        return self._apply_need(need)
 
-def true_peak_dbtp(samples: np.ndarray, rate: int) -> float:
-    """True peak in dBTP (4x oversampled); -inf for digital silence."""
-    peak = float(true_peak_envelope(samples, rate).max(initial=0.0))
-    return 20 * math.log10(peak) if peak > 0 else -math.inf
+    def _apply_need(self, need: np.ndarray) -> np.ndarray:
+        reduction = self._reduction(need)
+        if self._skip:
+            dropped = min(self._skip, len(reduction))
+            reduction, self._skip = reduction[dropped:], self._skip - dropped
+        frames = self._audio[: len(reduction)]
+        self._audio = self._audio[len(reduction) :]
+        if not reduction.any():
+            return frames.copy()
+        gain = np.power(10.0, -reduction / 20).astype(np.float32)
+        return frames * (gain if frames.ndim == 1 else gain[:, None])
 
-
-def integrated_loudness(samples: np.ndarray, rate: int) -> float:
-    """Integrated loudness in LUFS (BS.1770-4, gated); -inf when too short or silent.
-
-    A mono signal is measured as one channel, which is how Apple's -19 LUFS mono
-    guidance is meant.
-    """
-    data = np.asarray(samples, dtype=np.float64)
-    if len(data) < int(0.4 * rate) + 1:  # shorter than one 400 ms gating block
-        return -math.inf
-    with np.errstate(divide="ignore"):
-        value = float(pyloudnorm.Meter(rate).integrated_loudness(data))
-    return value if math.isfinite(value) and value > SILENT_LUFS else -math.inf
-
-
-def _reduction(need: np.ndarray, span: int, step: float) -> np.ndarray:
-    """Smoothed gain reduction (dB) that covers ``need`` (dB) at every frame.
-
-    ``need`` is held over a forward window of ``2 * span - 1`` frames, released by
-    ``step`` dB a frame, then smoothed by two moving averages of ``span`` frames: each
-    of the frames the averages mix into a peak's frame already carries that peak's
-    reduction, so the result is never less than ``need``.
-    """
-    frames = len(need)
-    window = 2 * span - 1
-    # The averages reach window-1 frames back, before the first frame too: pad there.
-    padded = np.concatenate([np.zeros(window - 1), need, np.zeros(window - 1)])
-    # maximum_filter1d centres an odd window: shifting by span-1 makes it look ahead.
-    held = maximum_filter1d(padded, size=window, mode="constant")
-    held = held[span - 1 : span - 1 + frames + window - 1]
-    # Release: r[n] = max(held[n], r[n-1] - step), in closed form.
-    ramp = step * np.arange(len(held))
-    reduction = np.maximum.accumulate(held + ramp) - ramp
-    for _ in range(2):
-        cumulative = np.concatenate([np.zeros(span), np.cumsum(reduction)])
-        reduction = (cumulative[span:] - cumulative[:-span]) / span
-    return reduction[window - 1 :]
+    def _reduction(self, need: np.ndarray) -> np.ndarray:
+        """The smoothed reduction (dB) for each new need value, carrying the state."""
+        if len(need) == 0:
+            return need
+        joined = np.concatenate([self._need_tail, need])
+        self._need_tail = joined[len(joined) - (self.window - 1) :]
+        if not joined.any() and self._release == 0.0:
+            held = np.zeros(len(need))
+        else:
+            held = _sliding_max(joined, self.window)
+        # Release: r[n] = max(held[n], r[n-1] - step), in closed form.
+        if held.any() or self._release > 0.0:
+            ramp = self.step * np.arange(len(held))
+            released = np.maximum.accumulate(held + ramp) - ramp
+            carried = self._release - self.step * (1 + np.arange(len(held)))
+            released = np.maximum(np.maximum(released, carried), 0.0)
+        else:
+            released = held
+        self._release = float(released[-1])
+        first = _moving_mean(released, self._r_tail)
+        self._r_tail = np.concatenate([self._r_tail, released])[len(released) :]
+        second = _moving_mean(first, self._m_tail)
+        self._m_tail = np.concatenate([self._m_tail, first])[len(first) :]
+        return second
 
 
 def limit(
@@ -118,32 +180,16 @@ def limit(
     lookahead_ms: float = 5.0,
     release_db_per_s: float = 40.0,
 ) -> np.ndarray:
-    """A look-ahead true-peak limiter: the returned signal's true peak is at most the ceiling.
-
-    The gain reduction each frame needs is held over the look-ahead window, released
-    at a constant rate in dB (so a burst of peaks does not make the gain flutter) and
-    smoothed by two moving averages, which turns every change of gain into an S-curve
-    that is complete by the time the peak arrives. Only the stretches around peaks
-    are touched; everything else passes bit for bit.
-    """
+    """The :class:`Limiter` on a whole signal: its true peak is at most the ceiling."""
     data = np.asarray(samples, dtype=np.float32)
-    envelope = true_peak_envelope(data, rate).astype(np.float64)
-    with np.errstate(divide="ignore"):
-        need = np.maximum(20 * np.log10(envelope) - ceiling_dbtp, 0.0)
-    peaks = np.flatnonzero(need)
-    if len(peaks) == 0:
-        return data.copy()
-    span = max(1, round(rate * lookahead_ms / 1000))
-    step = release_db_per_s / rate
-    # How far a peak's reduction reaches: the look-ahead, the release, the averages.
-    reach = 4 * span + math.ceil(float(need.max()) / step)
-    # Peaks closer than that are worked on together; far apart ones separately.
-    splits = np.flatnonzero(np.diff(peaks) > 2 * reach) + 1
-    gain = np.ones(len(data), dtype=np.float32)
-    for group in np.split(peaks, splits):
-        lo, hi = max(0, int(group[0]) - reach), min(len(data), int(group[-1]) + reach + 1)
-        gain[lo:hi] = np.power(10.0, -_reduction(need[lo:hi], span, step) / 20)
-    return data * (gain if data.ndim == 1 else gain[:, None])
+    limiter = Limiter(
+        rate,
+        ceiling_dbtp,
+        channels=1 if data.ndim == 1 else data.shape[1],
+        lookahead_ms=lookahead_ms,
+        release_db_per_s=release_db_per_s,
+    )
+    return np.concatenate([limiter.process(data), limiter.flush()])
 
 
 @dataclass(frozen=True)
@@ -165,7 +211,7 @@ def master(
     *,
     tolerance_lu: float = 0.05,
 ) -> Mastered:
-    """Bring ``samples`` to ``target_lufs`` integrated, with the true peak under the ceiling.
+    """Bring a whole signal to ``target_lufs`` integrated, true peak under the ceiling.
 
     The limiter lowers the loudness a little when it works hard, so the gain is
     corrected by what remains after limiting (two or three passes at most).
@@ -191,17 +237,73 @@ def master(
 def room_tone(frames: int, rate: int, level_dbfs: float, seed: int = 0) -> np.ndarray:
     """Quiet, soft noise at ``level_dbfs`` RMS: the sound of a room, not of a hiss.
 
-    White noise through a gentle low-pass (a one-pole at about 1 kHz, so the
-    spectrum falls like a real room's), repeatable for a given ``seed``.
+    White noise whose spectrum falls like a real room's: shaped by the response of a
+    one-pole low-pass at about 1 kHz. Repeatable for a given ``seed``.
     """
     if frames <= 0:
         return np.zeros(0, dtype=np.float32)
     rng = np.random.default_rng(seed)
-    white = rng.standard_normal(frames + rate // 10)  # settle the filter first
+    spectrum = np.fft.rfft(rng.standard_normal(frames))
     pole = math.exp(-2 * math.pi * 1000 / rate)
-    shaped = lfilter([1 - pole], [1, -pole], white)[-frames:]
+    omega = np.linspace(0.0, math.pi, len(spectrum))
+    shaped = np.fft.irfft(spectrum * (1 - pole) / (1 - pole * np.exp(-1j * omega)), frames)
     rms = float(np.sqrt(np.mean(shaped**2))) or 1.0
     return (shaped * (10 ** (level_dbfs / 20) / rms)).astype(np.float32)
+
+
+class RoomTone:
+    """Lays room tone into the pauses of a programme streamed block by block.
+
+    ``gaps`` are the frame ranges of the pauses; each gets its own repeatable noise
+    at ``level_dbfs``, faded in and out. Laid after mastering so that the room tone
+    sits at exactly ``level_dbfs`` in the file, whatever gain the target needed.
+    """
+
+    def __init__(
+        self,
+        rate: int,
+        gaps: Sequence[tuple[int, int]],
+        level_dbfs: float,
+        *,
+        fade_ms: float = 10.0,
+    ) -> None:
+        self.rate = rate
+        self.gaps = sorted(gaps)
+        self.level_dbfs = level_dbfs
+        self.fade = max(1, round(rate * fade_ms / 1000))
+        self._first = 0  # gaps before this index end before the current block
+        self._tone: tuple[int, np.ndarray] | None = None  # (gap index, its tone)
+
+    def _tone_for(self, index: int) -> np.ndarray:
+        if self._tone is None or self._tone[0] != index:
+            start, stop = self.gaps[index]
+            tone = room_tone(stop - start, self.rate, self.level_dbfs, seed=index)
+            ramp = 0.5 - 0.5 * np.cos(np.linspace(0.0, math.pi, self.fade, dtype=np.float32))
+            tone[: self.fade] *= ramp
+            tone[-self.fade :] *= ramp[::-1]
+            self._tone = (index, tone)
+        return self._tone[1]
+
+    def lay(self, block: np.ndarray, start: int) -> np.ndarray:
+        """``block`` (frames ``start`` onwards, mono or frames x channels) with the tone laid."""
+        stop = start + len(block)
+        while self._first < len(self.gaps) and self.gaps[self._first][1] <= start:
+            self._first += 1
+        out = block
+        index = self._first
+        while index < len(self.gaps) and self.gaps[index][0] < stop:
+            gap_start, gap_stop = self.gaps[index]
+            if gap_stop - gap_start > 2 * self.fade:
+                lo, hi = max(start, gap_start), min(stop, gap_stop)
+                piece = self._tone_for(index)[lo - gap_start : hi - gap_start]
+                if out is block:
+                    out = block.copy()
+                if out.ndim == 1:
+                    out[lo - start : hi - start] += piece
+                else:
+                    out[lo - start : hi - start] += piece[:, None]
+            index += 1
+        return out
 
 
 def fill_gaps(
@@ -212,26 +314,9 @@ def fill_gaps(
     *,
     fade_ms: float = 10.0,
 ) -> np.ndarray:
-    """Lay room tone into the frame ranges ``gaps`` (the pauses), faded in and out.
-
-    Done after mastering so that the room tone sits at exactly ``level_dbfs`` in the
-    file, whatever gain the loudness target needed.
-    """
-    out = np.array(samples, dtype=np.float32, copy=True)
-    fade = max(1, round(rate * fade_ms / 1000))
-    for index, (start, stop) in enumerate(gaps):
-        length = stop - start
-        if length <= 2 * fade:
-            continue
-        tone = room_tone(length, rate, level_dbfs, seed=index)
-        ramp = 0.5 - 0.5 * np.cos(np.linspace(0.0, math.pi, fade, dtype=np.float32))
-        tone[:fade] *= ramp
-        tone[-fade:] *= ramp[::-1]
-        if out.ndim == 1:
-            out[start:stop] += tone
-        else:
-            out[start:stop] += tone[:, None]
-    return out
+    """:class:`RoomTone` on a whole signal."""
+    out = RoomTone(rate, gaps, level_dbfs, fade_ms=fade_ms).lay(np.asarray(samples), 0)
+    return np.array(out, dtype=np.float32, copy=True)
 
 
 @dataclass(frozen=True)

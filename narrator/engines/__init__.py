@@ -31,11 +31,14 @@ def load_voice(
     voice_id: str,
     params: SynthesisParams | None = None,
     directory: Path | str | None = None,
+    *,
+    threads: int | None = None,
 ) -> Voice:
     """Load the voice named ``voice_id``; a one-line :class:`VoiceError` if there is none.
 
     ``params`` may ask for the GPU (``extra={"gpu": "1"}``); ``directory`` is the voices
-    directory (default: see :func:`~narrator.engines.catalogue.voices_dir`).
+    directory (default: see :func:`~narrator.engines.catalogue.voices_dir`); ``threads``
+    caps the intra-op threads of engines that use several (None: the engine's default).
     """
     if voice_id in EMBEDDED_VOICES:
         from narrator.engines.espeak import EspeakVoice
@@ -62,6 +65,7 @@ def load_voice(
             installed.config_path,
             speaker=installed.speaker,
             gpu=_wants_gpu(params, installed.gpu),
+            threads=threads,
         )
     raise VoiceError(f"voice {voice_id!r} uses engine {installed.engine!r}, which needs no install")
 

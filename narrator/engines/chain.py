@@ -45,6 +45,8 @@ class VoiceChain:
     """Extra attempts on the same voice before falling back to the next one."""
     voices_dir: Path | None = None
     """Where installed voices live (None: the default, see ``voices_dir()``)."""
+    threads: int | None = None
+    """Intra-op threads per voice, for engines that have them (None: the engine's default)."""
     fallbacks: list[Fallback] = field(default_factory=list)
     """Every segment read by another voice than the first, in order."""
     _voices: dict[str, Voice] = field(default_factory=dict, repr=False)
@@ -61,7 +63,9 @@ class VoiceChain:
             raise VoiceError(self._unloadable[voice_id])
         if voice_id not in self._voices:
             try:
-                self._voices[voice_id] = load_voice(voice_id, self.params, self.voices_dir)
+                self._voices[voice_id] = load_voice(
+                    voice_id, self.params, self.voices_dir, threads=self.threads
+                )
             except VoiceError as exc:
                 self._unloadable[voice_id] = str(exc)
                 raise

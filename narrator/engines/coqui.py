@@ -93,11 +93,13 @@ class CoquiVoice(Voice):
         *,
         speaker: str | None = None,
         gpu: bool = False,
+        threads: int | None = None,
     ) -> CoquiVoice:
         """Load a Coqui checkpoint (with ``config_path``) or an MMS checkpoint.
 
         ``model_path`` may also be an MMS folder; a Coqui checkpoint without
-        ``config_path`` uses ``config.json`` beside it.
+        ``config_path`` uses ``config.json`` beside it. ``threads`` caps torch's
+        intra-op threads in this process (None: torch's default).
         """
         model_path = Path(model_path)
         if model_path.is_dir():
@@ -119,6 +121,8 @@ class CoquiVoice(Voice):
         tts_cls = _import_tts()
         import torch
 
+        if threads is not None:
+            torch.set_num_threads(threads)
         device = "cpu"
         if gpu:
             if torch.cuda.is_available():

@@ -92,11 +92,13 @@ class PiperVoice(Voice):
         *,
         speaker: str | None = None,
         gpu: bool = False,
+        threads: int | None = None,
     ) -> PiperVoice:
         """Load ``model_path`` (and its config) into an onnxruntime session.
 
         ``gpu`` uses onnxruntime's CUDA provider when it is present (the
         ``onnxruntime-gpu`` package); otherwise the voice runs on the CPU with a warning.
+        ``threads`` caps onnxruntime's intra-op threads (None: one per core).
         """
         piper_cls, _ = _import_piper()
         model_path = Path(model_path)
@@ -107,6 +109,15 @@ class PiperVoice(Voice):
         use_cuda = gpu and _cuda_available(voice_id)
         try:
             piper = piper_cls.load(model_path, config_path, use_cuda=use_cuda)
+            if threads is not None:
+                import onnxruntime
+
+                options = onnxruntime.SessionOptions()
+                options.intra_op_num_threads = threads
+                options.inter_op_num_threads = 1
+                piper.session = onnxruntime.InferenceSession(
+                    str(model_path), sess_options=options, providers=piper.session.get_providers()
+                )
         except Exception as exc:  # onnxruntime and JSON errors have no common base
             raise VoiceError(
                 f"Piper voice {voice_id!r} does not load from {model_path}: {first_line(exc)}"

@@ -242,7 +242,7 @@ def _produce(
     progress: ProgressCallback | None,
 ) -> Episode:
     """Produce one episode's audio and sidecars into ``episodes/`` and describe it."""
-    # Imported here: the audio stack (scipy) takes a second to load, and most hourly
+    # Imported here: the audio stack takes a while to load, and most hourly
     # runs find nothing new and need none of it.
     from narrator.audio.export import FORMATS
     from narrator.pipeline import produce

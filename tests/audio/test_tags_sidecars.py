@@ -77,7 +77,8 @@ def test_id3v23_tags_chapters_and_toc(tmp_path: Path, cover_png: Path) -> None:
     chapters = sorted(tags.getall("CHAP"), key=lambda c: toc.child_element_ids.index(c.element_id))
     assert [c.sub_frames["TIT2"].text[0] for c in chapters] == [c.title for c in CHAPTERS]
     assert [(c.start_time, c.end_time) for c in chapters] == [(1500, 10250), (10250, 19000)]
-    assert sf.info(path).duration == pytest.approx(20.0, abs=0.1)  # still plays
+    decoded, rate = sf.read(path)
+    assert len(decoded) / rate == pytest.approx(20.0, abs=0.1)  # still plays
 
 
 @pytest.mark.parametrize("fmt", ["ogg", "opus", "flac"])

@@ -83,7 +83,7 @@ def test_least_recently_used_entries_are_pruned_first(tmp_path: Path) -> None:
 def test_prune_after_a_run_keeps_the_cache_within_its_bound(tmp_path: Path) -> None:
     station = Station()
     cache = SegmentCache(tmp_path, max_bytes=1)  # smaller than any entry
-    synthesise(_segments(SENTENCES[:2]), station, make_chain(station), cache=cache)
+    list(synthesise(_segments(SENTENCES[:2]), station, make_chain(station), cache=cache))
     assert cache.stats.stores == 2 and cache.stats.pruned == 2
     assert cache.usage().entries == 0
 
@@ -118,7 +118,7 @@ def test_corrupt_entry_is_synthesised_again_never_played(tmp_path: Path) -> None
     station = Station()
     chain = make_chain(station)
     first = SegmentCache(tmp_path)
-    spoken = synthesise(_segments(SENTENCES), station, chain, cache=first)
+    spoken = list(synthesise(_segments(SENTENCES), station, chain, cache=first))
     assert (first.stats.misses, first.stats.stores) == (3, 3)
     # Damage the middle sentence's entry: same length, different samples.
     key = SegmentCache.key(
@@ -129,7 +129,7 @@ def test_corrupt_entry_is_synthesised_again_never_played(tmp_path: Path) -> None
     data[-100:] = bytes(b ^ 0x55 for b in data[-100:])
     entry.write_bytes(bytes(data))
     second = SegmentCache(tmp_path)
-    again = synthesise(_segments(SENTENCES), station, chain, cache=second)
+    again = list(synthesise(_segments(SENTENCES), station, chain, cache=second))
     assert (second.stats.hits, second.stats.misses, second.stats.corrupt) == (2, 1, 1)
     for index in (0, 2):  # the intact entries, as stored
         np.testing.assert_array_equal(
@@ -145,14 +145,14 @@ def test_corrupt_entry_is_synthesised_again_never_played(tmp_path: Path) -> None
 def test_warm_run_never_calls_the_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     station = Station()
     chain = make_chain(station)
-    cold = synthesise(_segments(SENTENCES), station, chain, cache=SegmentCache(tmp_path))
+    cold = list(synthesise(_segments(SENTENCES), station, chain, cache=SegmentCache(tmp_path)))
 
     def no_synthesis(text: str) -> tuple[AudioChunk, Voice]:
         raise AssertionError(f"synthesised {text!r} despite the cache")
 
     monkeypatch.setattr(chain, "synthesize", no_synthesis)
     warm_cache = SegmentCache(tmp_path)
-    warm = synthesise(_segments(SENTENCES), station, chain, cache=warm_cache)
+    warm = list(synthesise(_segments(SENTENCES), station, chain, cache=warm_cache))
     assert (warm_cache.stats.hits, warm_cache.stats.misses) == (3, 0)
     assert [s.voice_id for s in warm] == ["kk-espeak"] * 3
     for a, b in zip(cold, warm, strict=True):
@@ -161,29 +161,33 @@ def test_warm_run_never_calls_the_engine(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_rate_change_misses(tmp_path: Path) -> None:
     station = Station()
-    synthesise(_segments(SENTENCES[:1]), station, make_chain(station), cache=SegmentCache(tmp_path))
+    list(
+        synthesise(
+            _segments(SENTENCES[:1]), station, make_chain(station), cache=SegmentCache(tmp_path)
+        )
+    )
     station.voice.rate_wpm += 20
     cache = SegmentCache(tmp_path)
-    synthesise(_segments(SENTENCES[:1]), station, make_chain(station), cache=cache)
+    list(synthesise(_segments(SENTENCES[:1]), station, make_chain(station), cache=cache))
     assert (cache.stats.hits, cache.stats.misses) == (0, 1)
 
 
 def test_lexicon_change_resynthesises_only_the_sentences_it_changes(tmp_path: Path) -> None:
     station = Station()
     cold = SegmentCache(tmp_path)
-    synthesise(_segments(SENTENCES), station, make_chain(station), cache=cold)
+    list(synthesise(_segments(SENTENCES), station, make_chain(station), cache=cold))
     assert cold.stats.misses == 3
     lexicon = tmp_path / "lexicon.tsv"
     lexicon.write_text("ҚазЕОСат\tҚазеосат\n", "utf-8")
     station.text.lexicon = lexicon
     warm = SegmentCache(tmp_path)
-    spoken = synthesise(_segments(SENTENCES), station, make_chain(station), cache=warm)
+    spoken = list(synthesise(_segments(SENTENCES), station, make_chain(station), cache=warm))
     assert "Қазеосат" in spoken[1].spoken
     assert (warm.stats.hits, warm.stats.misses, warm.stats.stores) == (2, 1, 1)
     # A further edit of an entry no sentence uses changes nothing at all.
     lexicon.write_text("ҚазЕОСат\tҚазеосат\nАҚШ\tА-Қ-Ш\n", "utf-8")
     again = SegmentCache(tmp_path)
-    synthesise(_segments(SENTENCES), station, make_chain(station), cache=again)
+    list(synthesise(_segments(SENTENCES), station, make_chain(station), cache=again))
     assert (again.stats.hits, again.stats.misses) == (3, 0)
 
 
@@ -202,15 +206,15 @@ def test_fallback_audio_is_filed_under_the_voice_that_spoke_it(tmp_path: Path) -
     chain._voices["broken"] = _BrokenVoice()
     chain.voice_ids = ["broken", "kk-espeak"]
     cache = SegmentCache(tmp_path)
-    spoken = synthesise(_segments(SENTENCES[:1]), station, chain, cache=cache)
+    spoken = list(synthesise(_segments(SENTENCES[:1]), station, chain, cache=cache))
     assert spoken[0].voice_id == "kk-espeak" and cache.stats.stores == 1
     # Not a hit for the primary voice: the next run tries the primary voice again...
     again = SegmentCache(tmp_path)
-    synthesise(_segments(SENTENCES[:1]), station, chain, cache=again)
+    list(synthesise(_segments(SENTENCES[:1]), station, chain, cache=again))
     assert (again.stats.hits, again.stats.misses) == (0, 1)
     # ...while a station whose primary voice is the fallback reuses it.
     plain = SegmentCache(tmp_path)
-    synthesise(_segments(SENTENCES[:1]), station, make_chain(station), cache=plain)
+    list(synthesise(_segments(SENTENCES[:1]), station, make_chain(station), cache=plain))
     assert (plain.stats.hits, plain.stats.misses) == (1, 0)
 
 

@@ -1,0 +1,191 @@
+"""Pass 2: the spooled programme mixed, mastered and encoded, block by block.
+
+The gain is decided before the encode, from the loudness measured in pass 1 and the
+codec's loudness shift measured on an excerpt, so the programme is normally encoded
+once. The encoded file is then decoded and measured (also in blocks); only when it
+misses a target is it encoded again, with the gain and the limiter's ceiling
+corrected by what was measured, and the run says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from narrator.audio.assemble import Mixer
+from narrator.audio.export import Encoder, codec_loudness_shift, headroom_for, measure_file
+from narrator.audio.loudness import integrated_loudness
+from narrator.audio.master import Limiter, MasteringReport, RoomTone
+from narrator.audio.programme import Programme
+from narrator.audio.spool import Spool
+from narrator.errors import OutputError
+
+log = logging.getLogger(__name__)
+
+MAX_ENCODES = 3
+LOUDNESS_TOLERANCE_LU = 0.2
+"""How far the decoded file may be from the loudness target before it is re-encoded
+(the delivery specs allow 0.5 LU either way)."""
+PROBE_SECONDS = 30.0
+"""Length of the excerpt the limiter's and the codec's loudness shift is measured on."""
+BLOCK_FRAMES = 1 << 16
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What the finished file must meet, and how it is encoded."""
+
+    fmt: str
+    loudness_lufs: float
+    ceiling_dbtp: float
+    room_tone_dbfs: float
+    channels: int = 1
+    bitrate_kbps: int = 112
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The figures of the decoded file, and how many encodes it took."""
+
+    figures: MasteringReport
+    encodes: int
+    gain_db: float
+
+
+def render(
+    spool: Spool,
+    programme: Programme,
+    mixer: Mixer,
+    path: Path,
+    targets: Targets,
+    *,
+    gain_db: float,
+    ceiling_dbtp: float,
+    name: Path | None = None,
+    follow: bool = False,
+) -> None:
+    """Encode the programme into ``path``: mix, gain, limit, room tone, channels.
+
+    With ``follow``, blocks are taken as pass 1 appends them, until the spool is
+    finished.
+    """
+    rate = programme.sample_rate
+    gain = np.float32(10 ** (gain_db / 20))
+    limiter = Limiter(rate, ceiling_dbtp)
+    tone = RoomTone(rate, programme.gaps, targets.room_tone_dbfs)
+    encoder = Encoder(
+        path, targets.fmt, rate, targets.channels, bitrate_kbps=targets.bitrate_kbps, name=name
+    )
+    position = 0
+
+    def write(samples: np.ndarray) -> None:
+        nonlocal position
+        laid = tone.lay(samples, position)
+        position += len(laid)
+        encoder.write(laid if targets.channels == 1 else np.column_stack([laid] * targets.channels))
+
+    try:
+        for start, block in spool.blocks(BLOCK_FRAMES, follow=follow):
+            write(limiter.process(mixer.mix(block, start) * gain))
+        write(limiter.flush())
+    finally:
+        encoder.close()
+
+
+def excerpt(spool: Spool, mixer: Mixer, seconds: float = PROBE_SECONDS) -> np.ndarray:
+    """``seconds`` of the mixed programme, taken in 5-second slices spread evenly over it
+    (peaks and pauses are not spread evenly: one stretch would not be typical)."""
+    rate = mixer.programme.sample_rate
+    total, piece = round(seconds * rate), 5 * rate
+    if spool.frames <= total:
+        return mixer.mix(spool.read(0, spool.frames), 0)
+    count = total // piece
+    step = (spool.frames - piece) // max(1, count - 1)
+    starts = [index * step for index in range(count)]
+    return np.concatenate([mixer.mix(spool.read(s, s + piece), s) for s in starts])
+
+
+def mastering_shift(
+    probe: np.ndarray, rate: int, gain_db: float, ceiling_dbtp: float, targets: Targets
+) -> float:
+    """How much the limiter and the codec together change the loudness of ``probe``
+    brought up by ``gain_db`` (LU, usually negative)."""
+    gained = probe * np.float32(10 ** (gain_db / 20))
+    before = integrated_loudness(gained, rate)
+    if not math.isfinite(before):
+        return 0.0
+    limiter = Limiter(rate, ceiling_dbtp)
+    limited = np.concatenate([limiter.process(gained), limiter.flush()])
+    after = integrated_loudness(limited, rate)
+    if not math.isfinite(after):
+        return 0.0
+    if targets.channels > 1:
+        limited = np.column_stack([limited] * targets.channels)
+    return after - before + codec_loudness_shift(limited, rate, targets.fmt, targets.bitrate_kbps)
+
+
+def master_to_file(
+    spool: Spool,
+    programme: Programme,
+    mixer: Mixer,
+    programme_lufs: float,
+    path: Path,
+    targets: Targets,
+    *,
+    name: Path | None = None,
+) -> Rendered:
+    """Master and encode the spooled programme so that the *decoded* file meets the
+    targets; return its figures.
+
+    ``programme_lufs`` is the mixed (mono) programme's integrated loudness (pass 1);
+    the same programme on each of several channels measures that much louder. A lossy
+    codec changes both figures: it raises peaks (its low-pass filter and quantisation
+    noise ring) and at lower bitrates drops some of the speech's energy (LAME at 112
+    kbps loses about 0.5 LU), so its shift is learnt on an excerpt first.
+    """
+    rate = programme.sample_rate
+    headroom = headroom_for(targets.fmt)
+    programme_lufs += 10 * math.log10(targets.channels)
+    gain_db = targets.loudness_lufs - programme_lufs if math.isfinite(programme_lufs) else 0.0
+    gain_db -= mastering_shift(
+        excerpt(spool, mixer), rate, gain_db, targets.ceiling_dbtp - headroom, targets
+    )
+    for attempt in range(1, MAX_ENCODES + 1):
+        render(
+            spool,
+            programme,
+            mixer,
+            path,
+            targets,
+            gain_db=gain_db,
+            ceiling_dbtp=targets.ceiling_dbtp - headroom,
+            name=name,
+        )
+        figures = measure_file(path)
+        error = (
+            targets.loudness_lufs - figures.loudness_lufs
+            if math.isfinite(figures.loudness_lufs) and math.isfinite(programme_lufs)
+            else 0.0
+        )
+        over = figures.true_peak_dbtp - targets.ceiling_dbtp
+        if (over <= 0 and abs(error) <= LOUDNESS_TOLERANCE_LU) or attempt == MAX_ENCODES:
+            break
+        log.warning(
+            "%s: the decoded file is at %.2f LUFS, %.2f dBTP; encoding it again",
+            name or path,
+            figures.loudness_lufs,
+            figures.true_peak_dbtp,
+        )
+        if over > 0:
+            headroom += over + 0.2
+        gain_db += error
+    if figures.true_peak_dbtp > targets.ceiling_dbtp:
+        raise OutputError(
+            f"{name or path}: true peak {figures.true_peak_dbtp:.2f} dBTP after encoding, "
+            f"over {targets.ceiling_dbtp} dBTP"
+        )
+    return Rendered(figures, attempt, gain_db)
