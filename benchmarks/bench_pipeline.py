@@ -97,10 +97,8 @@ def station(folder: Path, jobs: str, voice: str = "kk-espeak") -> Path:
 
 
 def speak(source: Path, out: Path, station_file: Path) -> list[str]:
-    return [PYTHON, "-m", "narrator", "speak", str(source), "-o", str(out), "--quiet"] + [
-        "--station",
-        str(station_file),
-    ]
+    command = ["speak", str(source), "-o", str(out), "--quiet", "--station", str(station_file)]
+    return [PYTHON, "-m", "narrator", *command]
 
 
 def line(label: str, value: str) -> None:
@@ -113,7 +111,7 @@ def bench_espeak(work: Path, rounds: int) -> None:
     floor = best_of(rounds, [PYTHON, "-c", ESPEAK_FLOOR, str(sentences), str(work / "floor.mp3")])
     jobs1 = best_of(rounds, speak(SEED, work / "one.mp3", station(work, "1")))
     auto = best_of(rounds, speak(SEED, work / "auto.mp3", station(work, "auto")))
-    print("espeak, seed article (best of %d):" % rounds)
+    print(f"espeak, seed article (best of {rounds}):")
     line("naive floor (espeak + one soundfile MP3 encode)", f"{floor:.2f} s")
     line("narrator speak, jobs = 1", f"{jobs1:.2f} s  ({jobs1 / floor:.2f}x the floor)")
     line("narrator speak, jobs = auto", f"{auto:.2f} s  ({auto / floor:.2f}x the floor)")
@@ -121,7 +119,9 @@ def bench_espeak(work: Path, rounds: int) -> None:
 
 def bench_piper(work: Path, rounds: int) -> None:
     if not COQUI_PYTHON.exists():
-        print("piper medium: skipped (needs torch in .venv-coqui to build the voice: make test-coqui)")
+        print(
+            "piper medium: skipped (needs torch in .venv-coqui to build the voice: make test-coqui)"
+        )
         return
     built = subprocess.run(
         [str(COQUI_PYTHON), "-c", BUILD_MEDIUM, str(work / "medium"), str(ROOT)],
@@ -146,7 +146,7 @@ def bench_piper(work: Path, rounds: int) -> None:
     for jobs in ("1", "auto"):
         station_file = station(work, jobs, voice_id)
         runs[jobs] = best_of(rounds, speak(SEED, work / f"p{jobs}.mp3", station_file), env)
-    print("Piper, random-weight medium architecture, seed article (best of %d):" % rounds)
+    print(f"Piper, random-weight medium architecture, seed article (best of {rounds}):")
     line("piper-tts PiperVoice, same normalised text", f"{floor:.2f} s")
     for jobs, seconds in runs.items():
         line(f"narrator speak, jobs = {jobs}", f"{seconds:.2f} s  ({seconds / floor:.2f}x raw)")

@@ -7,6 +7,7 @@ direction.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +22,13 @@ from narrator.audio.jingle import jingle, load_audio
 from narrator.audio.loudness import LoudnessMeter, combined_loudness
 from narrator.audio.master import MasteringReport
 from narrator.audio.programme import Programme
-from narrator.audio.render import Targets, master_to_file
+from narrator.audio.render import (
+    EARLY_AFTER_S,
+    EARLY_MIN_REMAINING_S,
+    EarlyRender,
+    Targets,
+    master_to_file,
+)
 from narrator.audio.sidecars import write_sidecars
 from narrator.audio.spool import Spool
 from narrator.audio.tags import TagInfo, load_cover, write_tags
@@ -318,35 +325,71 @@ def produce(
         audio.channels,
         audio.bitrate_kbps,
     )
-    with Spool() as spool, open_executor(spec, chain, jobs, work) as executor:
+    # Characters synthesised once each segment is done: how far synthesis has got.
+    done_chars = list(itertools.accumulate(len(segment.text) for segment in segments))
+    with (
+        Spool() as spool,
+        open_executor(spec, chain, jobs, work) as executor,
+        atomic_path(output) as tmp,
+    ):
         speech = LoudnessMeter(rate)
+        assembler = Assembler(rate, sink=lambda block: (spool.append(block), speech.add(block)))
+        early: EarlyRender | None = None
+        synthesis_started = time.perf_counter()
 
-        def keep(block: np.ndarray) -> None:
-            spool.append(block)
-            speech.add(block)
+        def on_progress(done: int, total: int) -> None:
+            nonlocal early
+            if progress:
+                progress(done, total)
+            elapsed = time.perf_counter() - synthesis_started
+            remaining = elapsed * (work - done_chars[done - 1]) / max(1, done_chars[done - 1])
+            if (
+                early is None
+                and bed is None
+                and speech.seconds >= EARLY_AFTER_S
+                and remaining >= EARLY_MIN_REMAINING_S
+            ):
+                log.info("pass 2 starts while synthesis goes on (%.1f s expected)", remaining)
+                early = EarlyRender(
+                    spool, assembler.programme, speech.loudness, tmp, targets, name=output
+                )
 
         spoken = synthesise(
             segments,
             station,
             chain,
             executor=executor,
-            progress=progress,
+            progress=on_progress,
             cache=cache,
             fallbacks=fallbacks,
         )
-        programme = assemble(
-            spoken,
-            station,
-            bulletin.title,
-            Assembler(rate, sink=keep),
-            intro_jingle=intro,
-            outro_jingle=outro,
-            bed=bed,
-        )
-        spool.finish()
+        try:
+            programme = assemble(
+                spoken,
+                station,
+                bulletin.title,
+                assembler,
+                intro_jingle=intro,
+                outro_jingle=outro,
+                bed=bed,
+            )
+        finally:
+            spool.finish()
+            if early is not None:
+                early.join()
         executor.close()
         mixer = Mixer(programme, speech.loudness)
         loudness = programme_loudness(spool, mixer, speech)
+        encoded_with = None
+        if early is not None:
+            if early.still_fits(speech.loudness):
+                encoded_with = early.gain_db
+                mixer = Mixer(programme, early.speech_lufs)
+            else:
+                log.info("the loudness moved after pass 2 started early; mastering again")
+        rendered = master_to_file(
+            spool, programme, mixer, loudness, tmp, targets, name=output, encoded_with=encoded_with
+        )
         info = TagInfo(
             title=bulletin.title,
             artist=bulletin.station,
@@ -357,9 +400,7 @@ def produce(
             chapters=programme.chapters,
             cover=cover,
         )
-        with atomic_path(output) as tmp:
-            rendered = master_to_file(spool, programme, mixer, loudness, tmp, targets, name=output)
-            write_tags(tmp, chosen, info, name=output)
+        write_tags(tmp, chosen, info, name=output)
     if rendered.encodes > 1:
         log.warning("%s: encoded %d times to meet the targets", output, rendered.encodes)
     sidecars = write_sidecars(output, programme)

@@ -12,9 +12,11 @@ the next, so a 450 ms sentence pause is 450 ms of quiet in the file.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 from collections.abc import Callable
+from functools import cached_property
 
 import numpy as np
 import soxr
@@ -122,17 +124,18 @@ class Assembler:
         self.sink = sink
         self.fade_ms = fade_ms
         self.margin = sample_rate * fade_ms // 1000
-        self.cues: list[Cue] = []
-        self.chapters: list[Chapter] = []
-        self.gaps: list[tuple[int, int]] = []
-        self.speech: list[tuple[int, int]] = []
+        self.programme = Programme(sample_rate)
+        """The timeline so far. It only grows: what it says of the frames already handed
+        to the sink is final, so pass 2 can follow close behind."""
+        self.cues: list[Cue] = self.programme.cues
+        self.chapters: list[Chapter] = self.programme.chapters
+        self.gaps: list[tuple[int, int]] = self.programme.gaps
+        self.speech: list[tuple[int, int]] = self.programme.speech
         """Frame ranges of audible speech (what a music bed ducks under)."""
         self._parts: list[np.ndarray] = []
         self._frames = 0
         self._pending = 0  # frames of pause asked for and not yet laid
         self._tail = 0  # quiet frames at the end of the last piece
-        self._clips: list[Clip] = []
-        self._bed: Bed | None = None
         self._chapter: tuple[int, str] | None = None  # the open chapter: start frame, title
         self._next_title: str | None = None
         self._closing = False
@@ -149,10 +152,11 @@ class Assembler:
         """Ask for ``ms`` of quiet between the audible end of the last piece and the next."""
         self._pending += self._frames_for(ms)
 
-    def _lay(self, samples: np.ndarray, lead: int) -> int:
+    def _lay(self, samples: np.ndarray, lead: int, clip: Clip | None = None) -> int:
         """Lay the pending pause, then ``samples`` (audible from ``lead`` frames in).
 
-        Returns the frame where the audible part begins.
+        Returns the frame where the audible part begins. A ``clip`` is placed there
+        (before the frames reach the sink, so no reader sees them without it).
         """
         silence = max(0, self._pending - self._tail - lead)
         if silence:
@@ -168,6 +172,8 @@ class Assembler:
         if self._next_title is not None:
             self._chapter = (onset, self._next_title)
             self._next_title = None
+        if clip is not None:
+            self.programme.clips.append(dataclasses.replace(clip, start=onset))
         self._append(samples)
         return onset
 
@@ -179,6 +185,7 @@ class Assembler:
             else:
                 self._parts.append(block)
             self._frames += len(samples)
+            self.programme.frames = self._frames
 
     def add_speech(
         self, chunks: list[AudioChunk], text: str, *, gap_ms: int = 0, pause_ms: int = 0
@@ -215,14 +222,14 @@ class Assembler:
 
     def add_clip(self, samples: np.ndarray, *, level_lu: float = 0.0) -> None:
         """Reserve room for a jingle (at the output rate); it sits ``level_lu`` from the speech."""
-        start = self._lay(np.zeros(len(samples), dtype=np.float32), 0)
+        clip = Clip(0, samples.astype(np.float32, copy=False), level_lu)
+        self._lay(np.zeros(len(samples), dtype=np.float32), 0, clip)
         self._tail = 0
-        self._clips.append(Clip(start, samples.astype(np.float32, copy=False), level_lu))
 
     def set_bed(self, samples: np.ndarray, *, level_lu: float, duck_db: float) -> None:
         """Loop ``samples`` under the speech, ``level_lu`` from the speech in the gaps and
         ``duck_db`` below the speech while someone speaks."""
-        self._bed = Bed(samples.astype(np.float32, copy=False), level_lu, duck_db)
+        self.programme.bed = Bed(samples.astype(np.float32, copy=False), level_lu, duck_db)
 
     def start_chapter(self, title: str) -> None:
         """Close the open chapter and open ``title``, both at the next onset."""
@@ -242,17 +249,8 @@ class Assembler:
             start, name = self._chapter
             self.chapters.append(Chapter(start / self.sample_rate, self.position, name))
             self._chapter = None
-        programme = Programme(
-            self.sample_rate,
-            self._frames,
-            list(self.cues),
-            list(self.chapters),
-            title,
-            list(self.gaps),
-            list(self.speech),
-            list(self._clips),
-            self._bed,
-        )
+        programme = self.programme
+        programme.title = title
         if self.sink is None:
             speech = np.concatenate(self._parts) if self._parts else np.zeros(0, np.float32)
             mixer = Mixer(programme, integrated_loudness(speech, self.sample_rate))
@@ -264,22 +262,14 @@ class Mixer:
     """Mixes a programme's jingles and bed into its speech, block by block.
 
     Jingles and the bed are levelled against the speech (``speech_lufs``, measured
-    while it was laid), whatever the voice's own level.
+    while it was laid), whatever the voice's own level. The programme may still be
+    growing: a jingle's gain is worked out when it is first met.
     """
 
     def __init__(self, programme: Programme, speech_lufs: float) -> None:
         self.programme = programme
         self.reference = speech_lufs if math.isfinite(speech_lufs) else REFERENCE_LUFS
-        rate = programme.sample_rate
-        self.clip_gains = [self._gain(clip.samples, clip.level_lu) for clip in programme.clips]
-        bed = programme.bed
-        self.bed_gain = self._gain(bed.samples, bed.level_lu) if bed is not None else 1.0
-        self._bed_samples = (
-            bed.samples * np.float32(self.bed_gain)
-            if bed is not None and programme.speech
-            else None
-        )
-        self._rate = rate
+        self._clip_gains: list[float] = []
 
     def _gain(self, samples: np.ndarray, level_lu: float) -> float:
         loudness = integrated_loudness(samples, self.programme.sample_rate)
@@ -287,9 +277,18 @@ class Mixer:
         return float(10 ** (gain_db / 20))
 
     @property
-    def is_plain(self) -> bool:
-        """True when there is nothing to mix: the programme is its speech."""
-        return not self.programme.clips and self._bed_samples is None
+    def clip_gains(self) -> list[float]:
+        """The linear gain of each jingle placed so far."""
+        for clip in self.programme.clips[len(self._clip_gains) :]:
+            self._clip_gains.append(self._gain(clip.samples, clip.level_lu))
+        return self._clip_gains
+
+    @cached_property
+    def _bed_samples(self) -> np.ndarray | None:
+        bed = self.programme.bed
+        if bed is None or not self.programme.speech:
+            return None
+        return bed.samples * np.float32(self._gain(bed.samples, bed.level_lu))
 
     def mix(self, block: np.ndarray, start: int) -> np.ndarray:
         """``block`` (speech frames from ``start``, mono) with jingles and bed mixed in."""
@@ -304,7 +303,7 @@ class Mixer:
             block += lay_bed(
                 self._bed_samples,
                 self.programme.frames,
-                self._rate,
+                self.programme.sample_rate,
                 self.programme.speech,
                 duck_db=max(0.0, bed.duck_db + bed.level_lu),
                 start=start,

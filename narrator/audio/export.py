@@ -9,10 +9,13 @@ file a listener gets.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
+import subprocess
+import sys
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NoReturn
 
 import numpy as np
 import soundfile as sf
@@ -114,11 +117,20 @@ class Encoder:
         self._lame: Any = None
         self._sound: sf.SoundFile | None = None
         self._handle: BinaryIO | None = None
-        self._owns_handle = isinstance(target, Path)
+        self._process: subprocess.Popen[bytes] | None = None
         try:
-            if fmt == "mp3":
-                # Closed in close(): the encoder lives as long as the stream.
-                self._handle = open(target, "wb") if isinstance(target, Path) else target  # noqa: SIM115
+            if fmt == "mp3" and isinstance(target, Path):
+                # LAME holds the GIL while it works: in a process of its own it encodes
+                # on another core while this one limits the next blocks.
+                settings = (sample_rate, channels, bitrate_kbps, LAME_QUALITY, target)
+                self._process = subprocess.Popen(
+                    [sys.executable, "-c", _LAME_PROCESS, *map(str, settings)],
+                    stdin=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                )
+                self._handle = self._process.stdin
+            elif fmt == "mp3":
+                self._handle = target
                 self._lame = _lame_encoder(sample_rate, channels, bitrate_kbps)
             else:
                 self._sound = sf.SoundFile(
@@ -132,14 +144,16 @@ class Encoder:
     def write(self, samples: np.ndarray) -> None:
         """Encode the next frames (float32; frames, or frames x channels)."""
         try:
-            if self._lame is not None:
-                assert self._handle is not None
-                self._handle.write(self._lame.encode(self._pcm16(samples).tobytes()))
+            if self._handle is not None:
+                pcm = self._pcm16(samples).tobytes()
+                self._handle.write(self._lame.encode(pcm) if self._lame is not None else pcm)
                 return
             assert self._sound is not None
             data = self._dither(samples) if self._subtype == "PCM_16" else samples
             for start in range(0, len(data), _WRITE_BLOCK):
                 self._sound.write(data[start : start + _WRITE_BLOCK])
+        except BrokenPipeError:
+            self._fail()
         except OSError as exc:
             raise OutputError(f"{self.name}: cannot write ({exc.strerror or exc})") from None
         except sf.LibsndfileError as exc:
@@ -148,6 +162,14 @@ class Encoder:
     def close(self) -> None:
         """Finish the stream (flush the encoder) and close the file."""
         try:
+            if self._process is not None:
+                process, self._process = self._process, None
+                with contextlib.suppress(BrokenPipeError):
+                    assert process.stdin is not None
+                    process.stdin.close()
+                self._handle = None
+                if process.wait() != 0:
+                    self._fail(process)
             if self._lame is not None and self._handle is not None:
                 self._handle.write(self._lame.flush())
                 self._lame = None
@@ -156,10 +178,24 @@ class Encoder:
                 self._sound = None
         except OSError as exc:
             raise OutputError(f"{self.name}: cannot write ({exc.strerror or exc})") from None
-        finally:
-            if self._owns_handle and self._handle is not None:
-                self._handle.close()
-                self._handle = None
+
+    def abort(self) -> None:
+        """Stop encoding without finishing the file (after an error elsewhere)."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+        self.close()
+
+    def _fail(self, process: subprocess.Popen[bytes] | None = None) -> NoReturn:
+        process = process or self._process
+        message = "the encoder stopped"
+        if process is not None:
+            process.wait()
+            assert process.stderr is not None
+            lines = process.stderr.read().decode("utf-8", "replace").strip().splitlines()
+            message = lines[-1] if lines else f"the encoder exited with {process.returncode}"
+        raise OutputError(f"{self.name}: cannot encode mp3: {message}")
 
     def _dither(self, samples: np.ndarray) -> np.ndarray:
         lsb = 1.0 / 32768
@@ -174,6 +210,25 @@ LAME_QUALITY = 5
 """LAME's algorithm quality (0 best .. 9 fastest). Measured here on 162 s of speech at
 112 kbps: quality 2 took 1.31 s, 5 took 0.66 s, 7 took 0.39 s, libsndfile's LAME 1.79 s;
 5 is LAME's own recommended default, and the difference to 2 is not audible on speech."""
+
+
+_LAME_PROCESS = """
+import sys, lameenc
+rate, channels, bitrate, quality, path = sys.argv[1:]
+encoder = lameenc.Encoder()
+encoder.set_bit_rate(int(bitrate))
+encoder.set_in_sample_rate(int(rate))
+encoder.set_channels(int(channels))
+encoder.set_quality(int(quality))
+try:
+    with open(path, "wb") as out:
+        while chunk := sys.stdin.buffer.read(1 << 18):
+            out.write(encoder.encode(chunk))
+        out.write(encoder.flush())
+except OSError as exc:
+    sys.exit(f"cannot write ({exc.strerror or exc})")
+"""
+"""A LAME encoder in a process of its own: 16-bit PCM on stdin, MP3 into a file."""
 
 
 def _lame_encoder(sample_rate: int, channels: int, bitrate_kbps: int) -> Any:
@@ -207,8 +262,10 @@ def encode(
     )
     try:
         encoder.write(samples)
-    finally:
-        encoder.close()
+    except BaseException:
+        encoder.abort()
+        raise
+    encoder.close()
 
 
 def headroom_for(fmt: str) -> float:

@@ -254,8 +254,9 @@ def room_tone(frames: int, rate: int, level_dbfs: float, seed: int = 0) -> np.nd
 class RoomTone:
     """Lays room tone into the pauses of a programme streamed block by block.
 
-    ``gaps`` are the frame ranges of the pauses; each gets its own repeatable noise
-    at ``level_dbfs``, faded in and out. Laid after mastering so that the room tone
+    ``gaps`` are the frame ranges of the pauses in order (the list may grow while the
+    programme streams); each gets its own repeatable noise at ``level_dbfs``, faded
+    in and out. Laid after mastering so that the room tone
     sits at exactly ``level_dbfs`` in the file, whatever gain the target needed.
     """
 
@@ -268,7 +269,7 @@ class RoomTone:
         fade_ms: float = 10.0,
     ) -> None:
         self.rate = rate
-        self.gaps = sorted(gaps)
+        self.gaps = gaps
         self.level_dbfs = level_dbfs
         self.fade = max(1, round(rate * fade_ms / 1000))
         self._first = 0  # gaps before this index end before the current block

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,8 +93,10 @@ def render(
         for start, block in spool.blocks(BLOCK_FRAMES, follow=follow):
             write(limiter.process(mixer.mix(block, start) * gain))
         write(limiter.flush())
-    finally:
-        encoder.close()
+    except BaseException:
+        encoder.abort()
+        raise
+    encoder.close()
 
 
 def excerpt(spool: Spool, mixer: Mixer, seconds: float = PROBE_SECONDS) -> np.ndarray:
@@ -109,23 +112,38 @@ def excerpt(spool: Spool, mixer: Mixer, seconds: float = PROBE_SECONDS) -> np.nd
     return np.concatenate([mixer.mix(spool.read(s, s + piece), s) for s in starts])
 
 
-def mastering_shift(
-    probe: np.ndarray, rate: int, gain_db: float, ceiling_dbtp: float, targets: Targets
-) -> float:
-    """How much the limiter and the codec together change the loudness of ``probe``
-    brought up by ``gain_db`` (LU, usually negative)."""
-    gained = probe * np.float32(10 ** (gain_db / 20))
-    before = integrated_loudness(gained, rate)
-    if not math.isfinite(before):
-        return 0.0
+def _limited(probe: np.ndarray, rate: int, gain_db: float, ceiling_dbtp: float) -> np.ndarray:
     limiter = Limiter(rate, ceiling_dbtp)
-    limited = np.concatenate([limiter.process(gained), limiter.flush()])
-    after = integrated_loudness(limited, rate)
-    if not math.isfinite(after):
+    return np.concatenate(
+        [limiter.process(probe * np.float32(10 ** (gain_db / 20))), limiter.flush()]
+    )
+
+
+def planned_gain(spool: Spool, mixer: Mixer, programme_lufs: float, targets: Targets) -> float:
+    """The gain (dB) that should bring the decoded file to the loudness target.
+
+    The limiter takes a little loudness where it works hard, and the lossy codec
+    shifts it too: both are measured on an excerpt. The limiter's share grows with
+    the gain, so it is measured again at the corrected gain.
+    """
+    if not math.isfinite(programme_lufs):
         return 0.0
-    if targets.channels > 1:
-        limited = np.column_stack([limited] * targets.channels)
-    return after - before + codec_loudness_shift(limited, rate, targets.fmt, targets.bitrate_kbps)
+    rate = mixer.programme.sample_rate
+    gain_db = targets.loudness_lufs - programme_lufs - 10 * math.log10(targets.channels)
+    ceiling = targets.ceiling_dbtp - headroom_for(targets.fmt)
+    probe = excerpt(spool, mixer)
+    before = integrated_loudness(probe, rate)
+    if not math.isfinite(before):
+        return gain_db
+    limited = _limited(probe, rate, gain_db, ceiling)
+    encoded = np.column_stack([limited] * targets.channels) if targets.channels > 1 else limited
+    codec = codec_loudness_shift(encoded, rate, targets.fmt, targets.bitrate_kbps)
+    corrected = gain_db
+    for _ in range(2):
+        after = integrated_loudness(_limited(probe, rate, corrected, ceiling), rate)
+        limiter_loss = after - (before + corrected) if math.isfinite(after) else 0.0
+        corrected = gain_db - limiter_loss - codec
+    return corrected
 
 
 def master_to_file(
@@ -137,9 +155,14 @@ def master_to_file(
     targets: Targets,
     *,
     name: Path | None = None,
+    encoded_with: float | None = None,
 ) -> Rendered:
     """Master and encode the spooled programme so that the *decoded* file meets the
     targets; return its figures.
+
+    ``encoded_with`` is the gain of a file already encoded at ``path`` (pass 2 started
+    before synthesis ended, see :class:`EarlyRender`): it is checked first, and kept
+    when it meets the targets.
 
     ``programme_lufs`` is the mixed (mono) programme's integrated loudness (pass 1);
     the same programme on each of several channels measures that much louder. A lossy
@@ -147,24 +170,23 @@ def master_to_file(
     noise ring) and at lower bitrates drops some of the speech's energy (LAME at 112
     kbps loses about 0.5 LU), so its shift is learnt on an excerpt first.
     """
-    rate = programme.sample_rate
     headroom = headroom_for(targets.fmt)
-    programme_lufs += 10 * math.log10(targets.channels)
-    gain_db = targets.loudness_lufs - programme_lufs if math.isfinite(programme_lufs) else 0.0
-    gain_db -= mastering_shift(
-        excerpt(spool, mixer), rate, gain_db, targets.ceiling_dbtp - headroom, targets
-    )
+    if encoded_with is not None:
+        gain_db = encoded_with
+    else:
+        gain_db = planned_gain(spool, mixer, programme_lufs, targets)
     for attempt in range(1, MAX_ENCODES + 1):
-        render(
-            spool,
-            programme,
-            mixer,
-            path,
-            targets,
-            gain_db=gain_db,
-            ceiling_dbtp=targets.ceiling_dbtp - headroom,
-            name=name,
-        )
+        if attempt > 1 or encoded_with is None:
+            render(
+                spool,
+                programme,
+                mixer,
+                path,
+                targets,
+                gain_db=gain_db,
+                ceiling_dbtp=targets.ceiling_dbtp - headroom,
+                name=name,
+            )
         figures = measure_file(path)
         error = (
             targets.loudness_lufs - figures.loudness_lufs
@@ -189,3 +211,78 @@ def master_to_file(
             f"over {targets.ceiling_dbtp} dBTP"
         )
     return Rendered(figures, attempt, gain_db)
+
+
+EARLY_AFTER_S = 60.0
+"""Seconds of speech measured before pass 2 may start while synthesis goes on."""
+EARLY_MIN_REMAINING_S = 1.0
+"""Pass 2 starts early only when synthesis is expected to take at least this much longer."""
+EARLY_TOLERANCE_LU = 0.1
+"""How far the final loudness may be from the one pass 2 started with, for its file to
+be kept (it is still checked against the targets when decoded)."""
+
+
+class EarlyRender:
+    """Pass 2 started while synthesis goes on: it follows the spool in a thread, with
+    the gain planned from the speech measured so far.
+
+    A slow (neural) voice leaves the cores idle between its calls; mastering and
+    encoding fill them, so the file is nearly done when the last sentence is. When the
+    final loudness differs from the one it started with, the file is made again.
+    """
+
+    def __init__(
+        self,
+        spool: Spool,
+        programme: Programme,
+        speech_lufs: float,
+        path: Path,
+        targets: Targets,
+        *,
+        name: Path | None = None,
+    ) -> None:
+        self.speech_lufs = speech_lufs
+        mixer = Mixer(programme, speech_lufs)
+        self.gain_db = planned_gain(spool, mixer, speech_lufs, targets)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(
+            target=self._run,
+            args=(spool, programme, mixer, path, targets, name),
+            name="narrator-pass-2",
+            daemon=True,
+        )
+        self._thread.start()
+
+    def _run(
+        self,
+        spool: Spool,
+        programme: Programme,
+        mixer: Mixer,
+        path: Path,
+        targets: Targets,
+        name: Path | None,
+    ) -> None:
+        try:
+            render(
+                spool,
+                programme,
+                mixer,
+                path,
+                targets,
+                gain_db=self.gain_db,
+                ceiling_dbtp=targets.ceiling_dbtp - headroom_for(targets.fmt),
+                name=name,
+                follow=True,
+            )
+        except BaseException as exc:  # handed to the main thread in join()
+            self._error = exc
+
+    def join(self) -> None:
+        """Wait for the file (the spool must be finished); raise what pass 2 raised."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def still_fits(self, speech_lufs: float) -> bool:
+        """Whether the file it made can stand for a programme of ``speech_lufs``."""
+        return abs(speech_lufs - self.speech_lufs) <= EARLY_TOLERANCE_LU
