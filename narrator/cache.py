@@ -119,6 +119,14 @@ class SegmentCache:
     def _path(self, key: str) -> Path:
         return self.segments / key[:2] / f"{key}{_SUFFIX}"
 
+    def contains(self, key: str) -> bool:
+        """Whether an entry for ``key`` exists (it is checked only when read); a lookup
+        that finds nothing counts as a miss."""
+        found = self._path(key).is_file()
+        if not found:
+            self.stats.misses += 1
+        return found
+
     def get(self, key: str) -> AudioChunk | None:
         """The stored audio for ``key``, or None (a miss, or an entry that failed checks)."""
         path = self._path(key)

@@ -36,7 +36,13 @@ from narrator.cache import SegmentCache, voice_fingerprint
 from narrator.config import Station
 from narrator.engines.base import AudioChunk, SynthesisParams
 from narrator.engines.chain import Fallback, VoiceChain
-from narrator.engines.executor import Executor, InProcessExecutor, ProcessExecutor, VoiceSpec
+from narrator.engines.executor import (
+    Executor,
+    InProcessExecutor,
+    ProcessExecutor,
+    Synthesised,
+    VoiceSpec,
+)
 from narrator.engines.layout import choose_layout
 from narrator.errors import InputError, OutputError
 from narrator.fsutil import atomic_path
@@ -154,21 +160,22 @@ def synthesise(
                 for text in split_for_engine(spoken, station.text.max_chunk_chars)
             ]
         )
-    found: dict[str, AudioChunk] = {}
-    if cache is not None:
-        for piece in (p for group in pieces for p in group):
-            chunk = cache.get(piece.key)
-            if chunk is not None:
-                found[piece.key] = chunk
-    results = executor.map(p.text for group in pieces for p in group if p.key not in found)
+    # Looked up before anything is dispatched, but read one by one in order, so a warm
+    # cache does not put the whole programme in memory.
+    cached = {
+        p.key for group in pieces for p in group if cache is not None and cache.contains(p.key)
+    }
+    results = executor.map(p.text for group in pieces for p in group if p.key not in cached)
     for index, segment in enumerate(segments):
         chunks: list[AudioChunk] = []
         voice_id = primary.id
         for piece in pieces[index]:
-            if piece.key in found:
-                chunk, voice_id = found[piece.key], primary.id
+            chunk = cache.get(piece.key) if cache is not None and piece.key in cached else None
+            if chunk is not None:
+                voice_id = primary.id
             else:
-                result = next(results)
+                # A miss, or an entry found damaged when read: synthesised now.
+                result = next(results) if piece.key not in cached else _one(executor, piece.text)
                 chunk, voice_id = result.chunk, result.voice_id
                 if result.fallback is not None and fallbacks is not None:
                     fallbacks.append(result.fallback)
@@ -184,6 +191,10 @@ def synthesise(
             progress(index + 1, len(segments))
     if cache is not None:
         cache.prune_if_grown()
+
+
+def _one(executor: Executor, text: str) -> Synthesised:
+    return next(iter(executor.map([text])))
 
 
 _AROUND_STORIES = frozenset({SegmentKind.INTRO, SegmentKind.HEADLINE, SegmentKind.OUTRO})
@@ -373,10 +384,14 @@ def produce(
                 outro_jingle=outro,
                 bed=bed,
             )
-        finally:
+        except BaseException:
             spool.finish()
             if early is not None:
-                early.join()
+                early.abandon()
+            raise
+        spool.finish()
+        if early is not None:
+            early.join()
         executor.close()
         mixer = Mixer(programme, speech.loudness)
         loudness = programme_loudness(spool, mixer, speech)

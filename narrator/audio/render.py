@@ -68,11 +68,12 @@ def render(
     ceiling_dbtp: float,
     name: Path | None = None,
     follow: bool = False,
+    stop: threading.Event | None = None,
 ) -> None:
     """Encode the programme into ``path``: mix, gain, limit, room tone, channels.
 
     With ``follow``, blocks are taken as pass 1 appends them, until the spool is
-    finished.
+    finished. Setting ``stop`` abandons the file.
     """
     rate = programme.sample_rate
     gain = np.float32(10 ** (gain_db / 20))
@@ -91,6 +92,9 @@ def render(
 
     try:
         for start, block in spool.blocks(BLOCK_FRAMES, follow=follow):
+            if stop is not None and stop.is_set():
+                encoder.abort()
+                return
             write(limiter.process(mixer.mix(block, start) * gain))
         write(limiter.flush())
     except BaseException:
@@ -245,6 +249,7 @@ class EarlyRender:
         mixer = Mixer(programme, speech_lufs)
         self.gain_db = planned_gain(spool, mixer, speech_lufs, targets)
         self._error: BaseException | None = None
+        self._stop = threading.Event()
         self._thread = threading.Thread(
             target=self._run,
             args=(spool, programme, mixer, path, targets, name),
@@ -273,6 +278,7 @@ class EarlyRender:
                 ceiling_dbtp=targets.ceiling_dbtp - headroom_for(targets.fmt),
                 name=name,
                 follow=True,
+                stop=self._stop,
             )
         except BaseException as exc:  # handed to the main thread in join()
             self._error = exc
@@ -282,6 +288,11 @@ class EarlyRender:
         self._thread.join()
         if self._error is not None:
             raise self._error
+
+    def abandon(self) -> None:
+        """Stop pass 2 and wait for it (the run failed or was interrupted)."""
+        self._stop.set()
+        self._thread.join()
 
     def still_fits(self, speech_lufs: float) -> bool:
         """Whether the file it made can stand for a programme of ``speech_lufs``."""

@@ -250,3 +250,23 @@ def test_speak_uses_the_cache_unless_told_not_to(tmp_path: Path) -> None:
     result = narrator("speak", str(article), "-o", str(tmp_path / "b.wav"), env=env)
     assert result.returncode == 0, result.stderr
     assert SegmentCache(tmp_path / "cache").usage().entries >= 1
+
+
+def test_a_long_sentence_keeps_every_chunk_cold_and_warm(tmp_path: Path) -> None:
+    station = Station()
+    station.text.max_chunk_chars = 40
+    long = (
+        "Елорда іргесінде салынып жатқан конструкторлық бюроның өнімдері, "
+        "мамандардың айтуынша, орта есеппен екі жүз миллион еуроға сатылуы тиіс, "
+        "ал зауыттың құрылысы екі жылдан кейін аяқталады."
+    )
+    segments = _segments([long, SENTENCES[2]])
+    chain = make_chain(station)
+    cold = list(synthesise(segments, station, chain, cache=SegmentCache(tmp_path)))
+    warm = list(synthesise(segments, station, chain, cache=SegmentCache(tmp_path)))
+    for spoken in (cold, warm):
+        assert len(spoken[0].chunks) >= 4  # cut at the commas: every piece is kept
+        assert all(len(chunk.samples) for chunk in spoken[0].chunks)
+        assert len(spoken[1].chunks) == 1
+    for first, again in zip(cold[0].chunks, warm[0].chunks, strict=True):
+        np.testing.assert_array_equal(first.samples, again.samples)
