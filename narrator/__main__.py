@@ -1,3 +1,4 @@
 from narrator.cli import main
 
-main()
+if __name__ == "__main__":  # not again in spawned worker processes
+    main()
