@@ -344,7 +344,12 @@ def produce(
         atomic_path(output) as tmp,
     ):
         speech = LoudnessMeter(rate)
-        assembler = Assembler(rate, sink=lambda block: (spool.append(block), speech.add(block)))
+
+        def keep(block: np.ndarray) -> None:
+            spool.append(block)
+            speech.add(block)
+
+        assembler = Assembler(rate, sink=keep)
         early: EarlyRender | None = None
         synthesis_started = time.perf_counter()
 

@@ -15,7 +15,7 @@ import math
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO, NoReturn
+from typing import IO, Any, BinaryIO, NoReturn
 
 import numpy as np
 import soundfile as sf
@@ -116,7 +116,7 @@ class Encoder:
             )
         self._lame: Any = None
         self._sound: sf.SoundFile | None = None
-        self._handle: BinaryIO | None = None
+        self._handle: IO[bytes] | None = None
         self._process: subprocess.Popen[bytes] | None = None
         try:
             if fmt == "mp3" and isinstance(target, Path):
@@ -129,7 +129,7 @@ class Encoder:
                     stderr=subprocess.PIPE,
                 )
                 self._handle = self._process.stdin
-            elif fmt == "mp3":
+            elif fmt == "mp3" and not isinstance(target, Path):
                 self._handle = target
                 self._lame = _lame_encoder(sample_rate, channels, bitrate_kbps)
             else:
