@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from dataclasses import replace
 from functools import cache
 
+from narrator.text.normalize.abbreviation import genitive_before_title
 from narrator.text.normalize.endings import Ending, inflect, parse_ending
 from narrator.text.normalize.fraction import FRACTION_CHARACTERS
 from narrator.text.normalize.latin_fallback import ENGLISH_LETTER_NAMES, LATIN_LETTERS, read_latin
@@ -1018,6 +1019,9 @@ def _tag_abbreviation(text: str, start: int, end: int, entry: Entry) -> Tagged:
         and _possesses_next(text, tagged.end)
     ):
         tagged.ending = Ending(("gen",))
+    genitive = genitive_before_title(entry, text, tagged.end, _possesses_next)
+    if genitive is not None and tagged.ending is None:
+        tagged.words = genitive
     return tagged
 
 
