@@ -11,7 +11,7 @@ from narrator.text.normalize.tables import Entry
 
 # Lowercase words between a body and the office it holds: БҰҰ бас хатшысы, ІІМ баспасөз
 # қызметі, ДДСҰ вице-президенті.
-HEAD_MODIFIERS = frozenset({"бас", "баспасөз", "вице", "атқарушы"})
+HEAD_MODIFIERS = frozenset({"бас", "баспасөз", "вице", "атқарушы", "ресми"})
 _NEXT_TWO_WORDS_RE = re.compile(
     r"[ \u00a0]+([^\W\d_]+(?:-[^\W\d_]+)*)(?:[ \u00a0]+([^\W\d_]+(?:-[^\W\d_]+)*))?"
 )
@@ -47,9 +47,8 @@ def genitive_before_title(
         return None
     if not modified and _part_of_a_name(text, m.end(1), possesses_next):
         return None
-    if "-" in head:  # Премьер-Министрі: the last part is the possessed noun
-        return entry.genitive if possesses_next(" " + head.rsplit("-", 1)[1], 0) else None
-    return entry.genitive if possesses_next(text, end) else None
+    # the head alone is tested; in Премьер-Министрі its last part is the possessed noun
+    return entry.genitive if possesses_next(" " + head.rsplit("-", 1)[-1], 0) else None
 
 
 def _part_of_a_name(text: str, end: int, possesses_next: Callable[[str, int], bool]) -> bool:

@@ -151,8 +151,8 @@ _USER_LEXICON: ContextVar[Lexicon | None] = ContextVar("user_lexicon", default=N
 
 # A token boundary is a change from a letter to anything else: digits stuck to a token
 # are said apart from it (5ТМД → бес ТМД), so they must not hide it from the tagger.
-NOT_AFTER_LETTER = rf"(?<![A-Za-z{CYRILLIC}])"
-NOT_BEFORE_LETTER = rf"(?![A-Za-z{CYRILLIC}])"
+NOT_AFTER_LETTER = rf"(?<![{LATIN_LETTERS}{CYRILLIC}])"
+NOT_BEFORE_LETTER = rf"(?![{LATIN_LETTERS}{CYRILLIC}])"
 
 # Latin lookalikes typed inside Cyrillic words (бiр with a Latin i).
 HOMOGLYPHS = str.maketrans(
