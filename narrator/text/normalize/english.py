@@ -30,12 +30,15 @@ _VOWEL_LETTERS = "aeiouy"
 # A vowel letter group; y is a consonant before a vowel (Yale, Bayer).
 _VOWEL_GROUP_RE = re.compile(r"y(?=[aeiou])|([aeiou]+y?|y)")
 _SYLLABIC_L_RE = re.compile(r"[^aeiouy]le$")
+_SILENT_U_RE = re.compile(r"([qg])u(?=[aeiouy])")
 _SPELLED_VOWEL = {"a": "а", "e": "е", "i": "и", "o": "о", "u": "у", "y": "и"}
-_SPELLED_DIPHTHONGS = {"ow": "оу", "oa": "оу", "ia": "ия", "io": "ио", "eau": "о"}
+_SPELLED_DIPHTHONGS = {
+    "ow": "оу", "oa": "оу", "ia": "ия", "io": "ио", "eau": "о", "ew": "ью", "ai": "ей",
+}  # fmt: skip
 # A "=" vowel whose spelling does not line up with the phonemes: its usual letter.
 _UNALIGNED = {"AA": "о", "AE": "а", "AH": "а", "EH": "е", "ER": "е", "IH": "и", "OW": "о"}
 # й + vowel written as one letter.
-_IOTATED = {"у": "ю", "а": "я", "е": "е", "о": "ё", "и": "и"}
+_IOTATED = {"у": "ю", "а": "я", "е": "е", "и": "и"}
 # Consonant letters whose doubling is kept in writing, with their one-letter Cyrillic.
 _DOUBLED = {
     "b": "б", "d": "д", "f": "ф", "g": "г", "k": "к", "l": "л", "m": "м", "n": "н",
@@ -154,7 +157,8 @@ def phonemes(word: str) -> tuple[str, ...]:
 
 def _vowel_groups(word: str) -> list[re.Match[str]]:
     """The spelled vowel groups of a word that carry a vowel sound, in order."""
-    word = word.replace("qu", "qw")  # the u of qu is the w sound (Quantum)
+    # the u of qu is the w sound (Quantum), and silent in gu before a vowel (Guardian)
+    word = _SILENT_U_RE.sub(lambda m: m.group(1) + "w", word)
     groups = [m for m in _VOWEL_GROUP_RE.finditer(word) if m.group(1)]
     # a silent final e (make, Google, bottle, makes, based)
     if len(groups) > 1 and re.search(r"[^aeiouy]e[sd]?$", word) and groups[-1].group(1) == "e":
@@ -166,8 +170,11 @@ def _spelled(word: str, group: re.Match[str]) -> str:
     """A spelled vowel group as written in Cyrillic: its first letter, but a spelled ow
     or oa (a said diphthong) is оу, and ia is ия."""
     letters = group.group(1)
-    if letters == "o" and word[group.end() : group.end() + 1] == "w":
-        letters = "ow"
+    following = word[group.end() : group.end() + 1]
+    if letters in ("o", "e") and following == "w":
+        letters += "w"
+    if letters == "ia" and group.end() != len(word):
+        return "иа"  # ия only for the -ia of names: Latvia, California; Guardian
     if letters in _SPELLED_DIPHTHONGS:
         return _SPELLED_DIPHTHONGS[letters]
     return _SPELLED_VOWEL.get(letters[:1], "")
@@ -208,10 +215,11 @@ _PLAUSIBLE = {
 }  # fmt: skip
 
 
-def _align(word: str, groups: list[re.Match[str]], vowels: list[str]) -> dict[int, str]:
+def _align(word: str, groups: list[re.Match[str]], vowels: list[str]) -> dict[int, tuple[str, int]]:
     """Line up spelled vowel groups with vowel phonemes (edit distance: a group may be
-    silent, a group of two letters may give two vowels, io → IY AH); returns the vowel as
-    spelled, in Cyrillic, for each vowel phoneme paired with a group."""
+    silent, a group of two letters may give two vowels, io → IY AH); returns, for each
+    vowel phoneme paired with a group, the vowel as spelled in Cyrillic and where the
+    group ends in the word."""
     n, m = len(groups), len(vowels)
     inf = float("inf")
     cost = [[inf] * (m + 1) for _ in range(n + 1)]
@@ -233,16 +241,19 @@ def _align(word: str, groups: list[re.Match[str]], vowels: list[str]) -> dict[in
                 if ni <= n and nj <= m and here + step < cost[ni][nj]:
                     cost[ni][nj] = here + step
                     back[(ni, nj)] = (i, j)
-    pairs: dict[int, str] = {}
+    pairs: dict[int, tuple[str, int]] = {}
     i, j = n, m
     while (i, j) != (0, 0):
         pi, pj = back[(i, j)]
-        if i - pi == 1 and j - pj == 1:
-            pairs[pj] = _spelled(word, groups[pi])
-        elif i - pi == 1 and j - pj == 2:
-            group = groups[pi].group(1)
-            second = "я" if group[:2] == "ia" else _SPELLED_VOWEL.get(group[1], "")
-            pairs[pj], pairs[pj + 1] = _SPELLED_VOWEL.get(group[0], ""), second
+        group = groups[pi] if pi < n else None
+        if group is not None and i - pi == 1 and j - pj == 1:
+            pairs[pj] = (_spelled(word, group), group.end())
+        elif group is not None and i - pi == 1 and j - pj == 2:
+            letters = group.group(1)
+            final_ia = letters[:2] == "ia" and group.end() == len(word)
+            second = "я" if final_ia else _SPELLED_VOWEL.get(letters[1], "")
+            pairs[pj] = (_SPELLED_VOWEL.get(letters[0], ""), group.start() + 1)
+            pairs[pj + 1] = (second, group.end())
         i, j = pi, pj
     return pairs
 
@@ -254,7 +265,9 @@ def _say(word: str, arpabet: tuple[str, ...]) -> str:
     vowels = [index for index, p in enumerate(arpabet) if readings[_base(p)].is_vowel]
     groups = _vowel_groups(word)
     pairs = _align(word, groups, [_base(arpabet[index]) for index in vowels])
-    spelled_at = {vowels[j]: spelled for j, spelled in pairs.items()}
+    spelled_at = {vowels[j]: spelled for j, (spelled, _) in pairs.items()}
+    # where each paired vowel's letters end (for an r the phonemes lost: Caterpillar)
+    group_end_at = {vowels[j]: end for j, (_, end) in pairs.items()}
     # consonant letters written double after each vowel (-1: before the first)
     doubled_at: dict[int, set[str]] = {}
     if len(groups) == len(vowels):
@@ -271,14 +284,24 @@ def _say(word: str, arpabet: tuple[str, ...]) -> str:
         nxt = _base(arpabet[index + 1]) if index + 1 < len(arpabet) else ""
         if reading.is_vowel:
             region = index
-            text = reading.stressed if phoneme[-1:] in ("1", "2") else reading.unstressed
+            if pairs and index not in spelled_at:
+                continue  # a vowel no letter spells: Lagarde, Zeekr, Petropavl
+            stressed = phoneme[-1:] in ("1", "2")
+            text = reading.stressed if stressed else reading.unstressed
             if "=" in text:
                 spelled = spelled_at.get(index, "")
                 text = text.replace("=", spelled or _UNALIGNED.get(base, "а"))
+                if base == "AH" and stressed and text == "у":
+                    text = "а"  # Trump, Musk, startup: a stressed u is а
+            if base == "UW" and spelled_at.get(index) == "ью":
+                text = "ью" if out else "ю"  # news, Newton
+            end = group_end_at.get(index, -1)
+            if word[end : end + 1] == "r" and nxt not in ("R", "ER") and text[-1:] != "р":
+                text += "р"  # Caterpillar: an r the dictionary does not say
             if text.endswith("р") and nxt == "R":
                 text = text[:-1]  # Baiterek: ER R is one р
-            if base == "AH" and not out:
-                text = "а"  # upgrade, update: a first "uh" is а whatever the letter
+            if base == "AH" and not out and text == "у":
+                text = "а"  # upgrade, update: a first "uh" spelled u is а
             if base == "AA" and out and out[-1] == "у" and previous == "W":
                 text = "о"  # wa is уо: Watson, Walmart
             if previous == "Y" and out and out[-1] == "й" and text[:1] in _IOTATED:
