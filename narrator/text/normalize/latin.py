@@ -254,7 +254,7 @@ def _should_spell(token: str) -> bool:
     - 6 letters or more: said as a word unless it has no vowel at all.
 
     Words of 4-5 letters are read letter for letter (NASA → Наса, KASE → Касе), longer
-    ones by the English rules (SAMRUK → Самрук).
+    ones from their English pronunciation (SAMRUK → Самрук).
     """
     letters = token.lower()
     if len(letters) <= 3:
@@ -364,7 +364,7 @@ def _ascii_fold(text: str) -> str:
 
 
 def _translit_fold(word: str) -> str:
-    """Lowercase a word for the transliteration rules: accents are stripped except on the
+    """Lowercase a word for reading: accents are stripped except on the
     Kazakh Latin letters (ä ö ü ğ ı ş ç ñ ū), which keep their own sounds."""
     word = word.lower()
     if word.isascii():
