@@ -22,6 +22,7 @@ from narrator.errors import VoiceError
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _ESPEAK_CHARS_UTF8 = 1
 _ESPEAK_ENDPAUSE = 0x1000
+_PHONEMES_IPA = 0x02  # espeak_TextToPhonemes: IPA (UTF-8) instead of ASCII mnemonics
 # espeak_PARAMETER values
 _RATE, _VOLUME, _PITCH = 1, 2, 3
 
@@ -76,6 +77,12 @@ class _EspeakLibrary:
         ]
         lib.espeak_Info.restype = ctypes.c_char_p
         lib.espeak_Info.argtypes = [ctypes.c_void_p]
+        lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+        lib.espeak_TextToPhonemes.argtypes = [
+            ctypes.POINTER(ctypes.c_char_p),
+            ctypes.c_int,
+            ctypes.c_int,
+        ]
         data_path = espeakng_loader.get_data_path().encode()
         rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path, 0)
         if rate <= 0:
@@ -107,8 +114,32 @@ class _EspeakLibrary:
         parts, self._buffers = self._buffers, []
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
 
+    def phonemes(self, text: str, voice_name: str) -> str:
+        """The IPA phonemes of ``text`` in a voice's language. Callers hold :attr:`lock`;
+        every synthesis sets its own voice, so switching here disturbs none."""
+        lib = self.ensure_initialised()
+        if lib.espeak_SetVoiceByName(voice_name.encode()) != 0:
+            raise VoiceError(f"espeak-ng has no voice named {voice_name!r}")
+        buf = ctypes.c_char_p(text.encode("utf-8"))
+        cursor = ctypes.pointer(buf)
+        parts: list[str] = []
+        # each call returns one clause and moves the cursor on; NULL at the end
+        while cursor.contents.value:
+            clause = lib.espeak_TextToPhonemes(cursor, _ESPEAK_CHARS_UTF8, _PHONEMES_IPA)
+            if clause is None:
+                break
+            parts.append(clause.decode("utf-8", errors="replace"))
+        return " ".join(parts)
+
 
 _LIBRARY = _EspeakLibrary()
+
+
+def phonemize(text: str, voice_name: str) -> str:
+    """IPA phonemes of ``text`` as espeak-ng's voice ``voice_name`` says it (``en-us``
+    gives English phonemes for the Latin-word reader of the normaliser)."""
+    with _LIBRARY.lock:
+        return _LIBRARY.phonemes(text, voice_name)
 
 
 @dataclass

@@ -9,9 +9,10 @@ in three steps:
 2. an all-caps token not in the lexicon is spelled with English letter names
    (``BBC`` → би-би-си) unless it is pronounceable as a word (``NASA`` → Наса),
    see :func:`_should_spell`;
-3. anything else gets a rule-based English-to-Cyrillic guess (``Snowflake`` →
-   Сноуфлейк), or a Kazakh/Russian-romanisation reading when the word carries the marks
-   of one (``zh``, ``kh``, ``q`` without ``u``, ``-ov``/``-bek``/``-stan`` …:
+3. anything else is read from its English pronunciation, the CMU Pronouncing Dictionary
+   or espeak-ng's English phonemes (``Snowflake`` → Сноуфлейк, see :mod:`english`), or
+   letter by letter as a Kazakh/Russian romanisation when the word carries the marks of
+   one (``zh``, ``kh``, ``q`` without ``u``, ``-ov``/``-bek``/``-stan`` …:
    ``Zhanibek`` → Жанибек).
 
 The output contains only Cyrillic letters, hyphens and spaces, and the function never
@@ -29,6 +30,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
+
+from narrator.text.normalize.english import english_to_cyrillic
 
 __all__ = ["is_latin_word", "latin_to_cyrillic", "lexicon"]
 
@@ -61,8 +64,6 @@ _NOT_SPOKEN_RE = re.compile(rf"[^{_CYRILLIC_LETTER}\- ]+")
 _SPACES_RE = re.compile(r" {2,}")
 _MULTI_HYPHEN_RE = re.compile(r"-{2,}")
 _LOOSE_HYPHEN_RE = re.compile(r" *- +| +- *")
-
-_CYR_VOWELS = frozenset("аәеёиоөуұүыіэюя")
 
 # Letters of Kazakh (and Turkish, and Central European) Latin spellings with a direct
 # Cyrillic counterpart; their presence also marks a word as a non-English romanisation,
@@ -253,7 +254,7 @@ def _should_spell(token: str) -> bool:
     - 6 letters or more: said as a word unless it has no vowel at all.
 
     Words of 4-5 letters are read letter for letter (NASA → Наса, KASE → Касе), longer
-    ones by the English rules (SAMRUK → Самрук).
+    ones from their English pronunciation (SAMRUK → Самрук).
     """
     letters = token.lower()
     if len(letters) <= 3:
@@ -363,7 +364,7 @@ def _ascii_fold(text: str) -> str:
 
 
 def _translit_fold(word: str) -> str:
-    """Lowercase a word for the transliteration rules: accents are stripped except on the
+    """Lowercase a word for reading: accents are stripped except on the
     Kazakh Latin letters (ä ö ü ğ ı ş ç ñ ū), which keep their own sounds."""
     word = word.lower()
     if word.isascii():
@@ -378,181 +379,8 @@ def _translit_fold(word: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------
-# Rule-based transliteration
+# Kazakh and Russian romanisations
 # ---------------------------------------------------------------------------------------
-
-_C = "bcdfghjklmnpqrstvwxz"  # consonant letters (y is decided by position)
-_MAGIC_CONS = "bcdfgklmnpstvz"  # a single consonant before a silent e (make, time, Nike)
-# What may follow the silent e of "make": the end, or a suffix (makes, based, lately).
-_MAGIC_TAIL = r"e(?:s|d|ly|ment|ful|less)?$"
-
-# English spelling → Cyrillic, tried at each position in order; the first match wins.
-# Keyed by the current letter. A replacement starting with "*" begins with е, which is
-# written э at the start of a word or after a vowel (Air → Эйр, Huawei → Хуавэй).
-_EN_RULES_SRC: dict[str, tuple[tuple[str, str], ...]] = {
-    "a": (
-        (r"augh", "о"),
-        (r"air", "*ейр"),
-        (r"ail", "*ейл"),
-        (r"ain$", "*ейн"),
-        (r"ai", "ай"),  # Dubai, Shanghai, Aidos: English ai (rain) is mostly air/ail/ain
-        (r"ay(?=[aeiou])", "ай"),  # Bayer, Mayor
-        (r"ay", "*ей"),
-        (r"au", "ау"),
-        (r"aw", "о"),
-        (r"are$", "эр"),
-        (rf"a(?=[{_MAGIC_CONS}]{_MAGIC_TAIL})", "*ей"),
-        (r"a", "а"),
-    ),
-    "b": ((r"b", "б"),),
-    "c": (
-        (r"ch(?=[rl])", "к"),
-        (r"ch", "ч"),
-        (r"ck", "к"),
-        (r"cc(?=[eiy])", "кс"),
-        (r"cial", "шл"),
-        (r"cious", "шес"),
-        (r"c(?=[eiy])", "с"),
-        (r"c", "к"),
-    ),
-    "d": (
-        (r"dg(?=[eiy])", "дж"),
-        (r"d", "д"),
-    ),
-    "e": (
-        (r"eigh", "*ей"),
-        (r"eau", "о"),  # Trudeau, Bordeaux
-        (r"ee", "и"),
-        (r"ea(?!$)", "и"),
-        (r"(?<=[ls])ey$", "и"),  # Buckley, Bentley, Kelsey (but Disney, Sydney)
-        (r"e[iy]", "*ей"),
-        (r"ew", "ью"),
-        (r"^eu", "ю"),
-        (r"eu", "ью"),
-        (r"e", "*е"),
-    ),
-    "f": ((r"f", "ф"),),
-    "g": (
-        (r"^gh", "г"),
-        (r"gh", ""),
-        (r"gg", "гг"),
-        (r"gue$", "г"),
-        (r"gu(?=[aeiy])", "г"),
-        (r"g(?=[eiy])", "дж"),
-        (r"g", "г"),
-    ),
-    "h": (
-        (r"(?<=[aeiou])h$", ""),  # Sarah, Noah
-        (r"(?<=o)h(?=n)", ""),  # John
-        (r"h", "х"),
-    ),
-    "i": (
-        (r"igh", "ай"),
-        (r"ify$", "ифай"),
-        (r"ie", "и"),
-        (r"i", "и"),
-    ),
-    "j": ((r"j", "дж"),),
-    "k": (
-        (r"kh", "х"),
-        (r"^kn", "н"),
-        (r"k", "к"),
-    ),
-    "l": ((r"l", "л"),),
-    "m": (
-        (r"^mc", "мак"),
-        (r"mb$", "м"),
-        (r"m", "м"),
-    ),
-    "n": ((r"n", "н"),),
-    "o": (
-        (r"ough", "о"),
-        (r"ould", "уд"),
-        (r"oo", "у"),
-        (r"oup", "уп"),
-        (r"ou", "ау"),
-        (r"ow(?=er)", "ау"),
-        (r"ow(?=$|s$|[^aeiouynd])", "оу"),
-        (r"ow", "ау"),
-        (r"oa", "оу"),
-        (r"o[iy]", "ой"),
-        (rf"o(?=[{_MAGIC_CONS}]{_MAGIC_TAIL})", "оу"),
-        (r"o", "о"),
-    ),
-    "p": (
-        (r"ph", "ф"),
-        (r"p", "п"),
-    ),
-    "q": (
-        (r"que$", "к"),
-        (r"qu", "кв"),
-        (r"q", "к"),
-    ),
-    "r": (
-        (r"rh", "р"),
-        (r"r", "р"),
-    ),
-    "s": (
-        (r"sch", "ш"),
-        (r"sh", "ш"),
-        (r"ssion", "шн"),
-        (r"(?<=[aeiou])sion", "жн"),
-        (r"sion", "шн"),
-        (r"sc(?=[eiy])", "с"),
-        (r"s", "с"),
-    ),
-    "t": (
-        (r"tch", "ч"),
-        (r"th", "т"),
-        (r"tion", "шн"),
-        (r"tial", "шл"),
-        (r"ture", "чер"),
-        (r"tz", "ц"),
-        (r"t", "т"),
-    ),
-    "u": (
-        (rf"(?<![lrj])u(?=[{_MAGIC_CONS}r]{_MAGIC_TAIL})", "ю"),
-        (r"(?<=[lr])ue$", "у"),
-        (r"ue$", "ю"),
-        (rf"^u(?=[{_C}][aeiouy])", "ю"),
-        (r"^u", "а"),
-        (r"u", "у"),
-    ),
-    "v": ((r"v", "в"),),
-    "w": (
-        (r"^who", "ху"),
-        (r"wh", "у"),
-        (r"^wr", "р"),
-        (r"ware$", "уэр"),
-        (r"(?<=[bcdfghjklmnpqrstvxz])w", "в"),  # Swift, Twitter, Schwarz
-        (r"wa(?=(?:r|l|t|sh|s)(?!e(?:s|d)?$))", "уо"),  # Walmart, Watson; not Wales
-        (r"w", "у"),
-    ),
-    "x": ((r"x", "кс"),),
-    "y": (
-        (r"^you", "ю"),
-        (r"^ya", "я"),
-        (r"^ye", "е"),
-        (r"^yu", "ю"),
-        (r"^yo", "йо"),
-        (r"^y(?=[aeiou])", "й"),
-        (r"(?<=[iu])ya", "я"),  # Daniyar, Aliya
-        (r"(?<=[iu])yu", "ю"),
-        (r"(?<=[iu])ye", "е"),
-        (rf"y(?=[{_MAGIC_CONS}r]{_MAGIC_TAIL})", "ай"),
-        (r"(?<=[aeiou])y", "й"),
-        (r"y", "и"),
-    ),
-    "z": (
-        (r"zh", "ж"),
-        (r"z", "з"),
-    ),
-}
-_MAGIC_I_RE = re.compile(rf"[{_MAGIC_CONS}r]{_MAGIC_TAIL}")
-_EN_RULES = {
-    letter: tuple((re.compile(pattern), repl) for pattern, repl in rules)
-    for letter, rules in _EN_RULES_SRC.items()
-}
 
 # Kazakh and Russian romanisations (Zhanibek, Nazarbayev, Qazaqstan): letters are read as
 # written, y is ы between consonants and й next to a vowel, q is қ, j is ж.
@@ -604,6 +432,7 @@ _KZ_LETTERS = {
     "w": "у",
     "x": "кс",
     "z": "з",
+    "c": "к",
     "é": "е",
     **_KAZAKH_LATIN,
 }
@@ -613,82 +442,6 @@ _KZ_MARK_RE = re.compile(
     r"|(?:ov|ova|ev|eva|yev|yeva|ovich|evich|ovna|evna|uly|kyzy|bek|bekov|stan|skiy|skaya"
     r"|enko|bay|bayev|baev)$"
 )
-
-# English u in a closed first syllable is /ʌ/ (Trump, Musk, hub, Buffett) → а.
-_SHORT_U_TAIL_RE = re.compile(
-    r"(?:[bcdfgkmnpstvxz]|ck|tch|sh|ch|mp|mb|nk|nt|nd|nch|st|sk|ft|pt|ct|ff|ss|zz|tt|dd|bb"
-    r"|gg|pp|mm|nn)s?$|(?:ck|ff|ss|zz|tt|dd|bb|gg|pp|mm|nn)"
-)
-
-
-def _emit(out: list[str], repl: str) -> None:
-    """Append a replacement; a leading "*е" is э at the start or after a vowel."""
-    if repl.startswith("*"):
-        repl = repl[1:]
-        if not out or out[-1][-1:] in _CYR_VOWELS:
-            repl = "э" + repl[1:]
-    if repl:
-        out.append(repl)
-
-
-def _translit_english(word: str) -> str:
-    """Rule-based English-to-Cyrillic guess for a lowercase ASCII word."""
-    out: list[str] = []
-    n = len(word)
-    first_vowel = next((k for k, ch in enumerate(word) if ch in "aeiouy"), -1)
-    has_other_vowel = any(ch in "aeiou" for ch in word[:-1])
-    i = 0
-    while i < n:
-        ch = word[i]
-        # Silent e: at the end after a consonant (make, Google), or in the tail of a
-        # "magic e" word (makes, based), when the word has an earlier vowel.
-        if ch == "e" and i >= 2 and word[i - 1] not in "aeiouy":
-            tail = word[i:]
-            if (tail == "e" and any(c in "aeiouy" for c in word[: i - 1])) or (
-                tail in ("es", "ed", "ely", "ement", "eful", "eless")
-                and word[i - 2] in "aiouy"
-                and word[i - 1] in _MAGIC_CONS + "r"
-            ):
-                i += 1
-                continue
-        # Final y: "ай" in a word with no other vowel (fly, sky, my), else "и" (city).
-        if ch == "y" and i == n - 1 and i > 0 and word[i - 1] not in "aeiou":
-            _emit(out, "ай" if not has_other_vowel else "и")
-            i += 1
-            continue
-        # Magic e on i only when it is the first vowel (Nike, fire), so that -ine of
-        # machine, Caroline stays "ин".
-        if ch == "i" and i == first_vowel and _MAGIC_I_RE.match(word, i + 1):
-            out.append("ай")
-            i += 1
-            continue
-        # Short u of a closed first syllable (Trump, Musk, Buffett, startup's "up").
-        if (
-            ch == "u"
-            and i == first_vowel
-            and i > 0
-            and word[i - 1] in _C
-            and _SHORT_U_TAIL_RE.match(word, i + 1)
-        ):
-            out.append("а")
-            i += 1
-            continue
-        rules = _EN_RULES.get(ch)
-        if rules is None:  # a Kazakh Latin letter or something unexpected
-            mapped = _KZ_LETTERS.get(ch, "")
-            if mapped:
-                out.append(mapped)
-            i += 1
-            continue
-        for pattern, repl in rules:
-            m = pattern.match(word, i)
-            if m:
-                _emit(out, repl)
-                i = m.end()
-                break
-        else:  # pragma: no cover - every letter has a catch-all rule
-            i += 1
-    return "".join(out)
 
 
 def _translit_kazakh(word: str) -> str:
@@ -710,10 +463,12 @@ def _translit_kazakh(word: str) -> str:
 
 
 def _translit(word: str) -> str:
-    """Transliterate one lowercase word (no separators) by the fitting rule set."""
+    """Read one lowercase word (no separators): a Kazakh or Russian romanisation letter by
+    letter, anything else by its English pronunciation (CMU dictionary, else espeak-ng:
+    see :mod:`english`); a word neither can pronounce is read letter by letter."""
     if _KZ_MARK_RE.search(word):
         return _translit_kazakh(word)
-    return _translit_english(word)
+    return english_to_cyrillic(_ascii_fold(word)) or _translit_kazakh(word)
 
 
 # ---------------------------------------------------------------------------------------

@@ -11,10 +11,16 @@ DATA_DIR = Path(__file__).parent / "data"
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One vocabulary entry: its spoken form and its flags."""
+    """One vocabulary entry: its spoken form and its flags; abbreviations also have a
+    kind (expand, word or spell) and the genitive of their full form ("" if none)."""
 
     spoken: str
     flags: frozenset[str]
+    kind: str = "expand"
+    genitive: str = ""
+
+
+ABBREVIATION_KINDS = frozenset({"expand", "word", "spell"})
 
 
 def read_tsv(path: Path) -> list[tuple[int, list[str]]]:
@@ -42,10 +48,32 @@ def _entries(name: str) -> dict[str, Entry]:
     return table
 
 
+def _field(value: str) -> str:
+    value = value.strip()
+    return "" if value == "-" else value
+
+
+@cache
+def _abbreviation_table() -> dict[str, Entry]:
+    """Every row of ``abbreviations.tsv``: written → entry (see the file's header)."""
+    table: dict[str, Entry] = {}
+    for _, fields in read_tsv(DATA_DIR / "abbreviations.tsv"):
+        if len(fields) < 3 or fields[1].strip() not in ABBREVIATION_KINDS:
+            continue
+        written, kind, spoken = fields[0].strip(), fields[1].strip(), fields[2].strip()
+        genitive = _field(fields[3]) if len(fields) > 3 else ""
+        flags = _field(fields[4]) if len(fields) > 4 else ""
+        table[written] = Entry(
+            spoken, frozenset(f.strip() for f in flags.split(",") if f.strip()), kind, genitive
+        )
+    return table
+
+
 @cache
 def abbreviations() -> dict[str, Entry]:
-    """Abbreviations (ҚР, т.б., обл.) → expansion and flags."""
-    return _entries("abbreviations.tsv")
+    """Abbreviations read as their full form (ҚР, т.б., обл.) or spelled letter by letter
+    (ДНҚ → де-эн-қа) → spoken form and flags."""
+    return {w: e for w, e in _abbreviation_table().items() if e.kind != "word"}
 
 
 @cache
@@ -68,8 +96,9 @@ def scales() -> dict[str, Entry]:
 
 @cache
 def acronym_words() -> dict[str, Entry]:
-    """All-caps acronyms said as words (НАТО, ЮНЕСКО)."""
-    return _entries("acronym_words.tsv")
+    """All-caps acronyms said as words (НАТО, ЮНЕСКО): the ``word`` rows of
+    ``abbreviations.tsv``."""
+    return {w: e for w, e in _abbreviation_table().items() if e.kind == "word"}
 
 
 @cache

@@ -16,9 +16,10 @@ from contextvars import ContextVar
 from dataclasses import replace
 from functools import cache
 
+from narrator.text.normalize.abbreviation import genitive_before_title
 from narrator.text.normalize.endings import Ending, inflect, parse_ending
 from narrator.text.normalize.fraction import FRACTION_CHARACTERS
-from narrator.text.normalize.latin_fallback import ENGLISH_LETTER_NAMES, read_latin
+from narrator.text.normalize.latin_fallback import ENGLISH_LETTER_NAMES, LATIN_LETTERS, read_latin
 from narrator.text.normalize.lexicon import Lexicon
 from narrator.text.normalize.numbers import ONES, SCALES, TENS
 from narrator.text.normalize.roman import roman_value
@@ -139,9 +140,9 @@ _ENDING_RE = re.compile(rf"([{HYPHENS}{APOSTROPHES}])?([{CYRILLIC}]+)")
 _NEXT_WORD_RE = re.compile(r"[ \u00a0\t]*[«\"“(]?([^\W\d_]+)")
 _YEAR_ABBREVIATION_RE = re.compile(r"[ \u00a0‐‑-]?(жж\.|ж\.ж\.|ж\.|ғғ\.|ғ\.)(?!\w)")
 _CLOCK_WORD_BEFORE_RE = re.compile(r"(?:сағат|сағ\.?)[ \u00a0]*\Z", re.IGNORECASE)
-_LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
-_LATIN_TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
-_WORD_AROUND_RE = re.compile(rf"[A-Za-z{CYRILLIC}]+")
+_LATIN_RUN_RE = re.compile(rf"[{LATIN_LETTERS}]+")
+_LATIN_TOKEN_RE = re.compile(rf"[{LATIN_LETTERS}]+(?:['’][{LATIN_LETTERS}]+)?")
+_WORD_AROUND_RE = re.compile(rf"[{LATIN_LETTERS}{CYRILLIC}]+")
 _ROMAN_RE = re.compile(r"[IVXLCDMІХ]+")
 _CAPS_WORD_RE = re.compile(rf"[{UPPER}]{{2,}}(?![{LOWER}])")
 
@@ -150,8 +151,8 @@ _USER_LEXICON: ContextVar[Lexicon | None] = ContextVar("user_lexicon", default=N
 
 # A token boundary is a change from a letter to anything else: digits stuck to a token
 # are said apart from it (5ТМД → бес ТМД), so they must not hide it from the tagger.
-NOT_AFTER_LETTER = rf"(?<![A-Za-z{CYRILLIC}])"
-NOT_BEFORE_LETTER = rf"(?![A-Za-z{CYRILLIC}])"
+NOT_AFTER_LETTER = rf"(?<![{LATIN_LETTERS}{CYRILLIC}])"
+NOT_BEFORE_LETTER = rf"(?![{LATIN_LETTERS}{CYRILLIC}])"
 
 # Latin lookalikes typed inside Cyrillic words (бiр with a Latin i).
 HOMOGLYPHS = str.maketrans(
@@ -209,7 +210,7 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
         | (?P<sign>[{MINUS_SIGNS}+](?=[0-9]))
         | (?P<symbol>[{CURRENCY_SIGNS}№%‰±½¼¾⅓⅔°℃&²³])
         | (?P<roman>{after_letter}[IVXLCDMІХ]+(?:{NOT_BEFORE_LETTER}|(?=ғ{{1,2}}\.)))
-        | (?P<latin>[A-Za-z])
+        | (?P<latin>[{LATIN_LETTERS}])
         | (?P<caps>{after_letter}[{UPPER}]{{2,}}(?![{CYRILLIC}A-Za-z]))
         | (?P<abbreviation>{after_letter}{after_dot}(?:{_alternation(listed)}){NOT_BEFORE_LETTER})
         """,
@@ -1018,6 +1019,9 @@ def _tag_abbreviation(text: str, start: int, end: int, entry: Entry) -> Tagged:
         and _possesses_next(text, tagged.end)
     ):
         tagged.ending = Ending(("gen",))
+    genitive = genitive_before_title(entry, text, tagged.end, _possesses_next)
+    if genitive is not None and tagged.ending is None:
+        tagged.words = genitive
     return tagged
 
 
