@@ -7,9 +7,10 @@ narrator reports are those of the file a listener gets.
 
 from __future__ import annotations
 
+import io
 import math
-import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import soundfile as sf
@@ -91,7 +92,7 @@ def mp3_compression_level(bitrate_kbps: int) -> float:
 def encode(
     samples: np.ndarray,
     sample_rate: int,
-    path: Path,
+    path: Path | BinaryIO,
     fmt: str,
     *,
     bitrate_kbps: int = 112,
@@ -148,10 +149,11 @@ def codec_loudness_shift(
     before = integrated_loudness(excerpt, sample_rate)
     if not math.isfinite(before):
         return 0.0
-    with tempfile.TemporaryDirectory(prefix="narrator-") as scratch:
-        probe = Path(scratch) / f"probe{FORMATS[fmt][2]}"
-        encode(excerpt, sample_rate, probe, fmt, bitrate_kbps=bitrate_kbps)
-        decoded, rate = sf.read(probe, dtype="float32")
+    # Encoded in memory: a probe file in $TMPDIR would outlive a killed run.
+    probe = io.BytesIO()
+    encode(excerpt, sample_rate, probe, fmt, bitrate_kbps=bitrate_kbps)
+    probe.seek(0)
+    decoded, rate = sf.read(probe, dtype="float32")
     after = integrated_loudness(decoded, rate)
     return after - before if math.isfinite(after) else 0.0
 
