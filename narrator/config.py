@@ -394,11 +394,11 @@ def _one_line(error: ValidationError, data: dict[str, Any], file: Path) -> str:
             model = annotation
             continue
         return (
-            f"{file}: {'.'.join(names)} = {_show(value)}: must be "
+            f"{file}: {'.'.join(names)} = {show_value(value)}: must be "
             f"{_allowed(model, part)}{_reason(first)}"
         )
     section = ".".join(names) or "the file"
-    return f"{file}: [{section}] must be a table of settings, not {_show(value)}"
+    return f"{file}: [{section}] must be a table of settings, not {show_value(value)}"
 
 
 def _reason(error: Any) -> str:
@@ -413,7 +413,7 @@ def _suggestion(name: str, model: type[BaseModel]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
     """A value as it would be written in TOML (cut short: it goes in one line)."""
     if isinstance(value, bool):
         text = "true" if value else "false"
@@ -450,7 +450,7 @@ def _describe(annotation: Any, metadata: list[Any]) -> str:
         text = " or ".join(_describe(option, metadata) for option in options)
         return text + (" (or left out)" if len(options) < len(typing.get_args(annotation)) else "")
     if origin is Literal:
-        choices = [_show(choice) for choice in typing.get_args(annotation)]
+        choices = [show_value(choice) for choice in typing.get_args(annotation)]
         return choices[0] if len(choices) == 1 else "one of " + ", ".join(choices)
     if origin is list:
         return "a list of texts"

@@ -82,7 +82,8 @@ class CatalogueFile:
     url: str
     """Where to download it (an archive such as ``.tar.gz`` is unpacked on install)."""
     size: int | None = None
-    """Size in bytes, when known (shown by ``voices list``; not enforced)."""
+    """Size in bytes, when known (shown by ``voices list``; the most a download may
+    bring when the server announces no size)."""
     sha256: str = ""
     """Expected SHA-256 (hex) of the download; empty when no checksum is published."""
 
