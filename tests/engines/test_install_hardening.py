@@ -263,3 +263,32 @@ def test_loading_a_voice_with_a_bad_config_is_one_voice_error(
     Path(f"{model}.json").write_text('{"audio": {"sample_rate": "lots"}, "phoneme_id_map": {}}')
     with pytest.raises(VoiceError, match=r'v\.onnx\.json: audio\.sample_rate = "lots"'):
         PiperVoice.load("v", model)
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"sample_rate": "lots"}, "sample_rate = 'lots' has the wrong type"),
+        ({"sample_rate": -5}, "sample_rate = -5 is out of range"),
+        ({"engine": 5}, "engine = 5 has the wrong type"),
+        ({"model": "../../etc/passwd"}, "is outside the voice folder"),
+    ],
+)
+def test_a_tampered_manifest_is_one_line(
+    tmp_path: Path,
+    voices_dir: Path,
+    piper_models: PiperModels,
+    change: dict[str, object],
+    reason: str,
+) -> None:
+    assert run_narrator("voices", "install", str(piper_models.single)).returncode == 0
+    manifest = voices_dir / "kk_KZ-tiny-low" / "voice.json"
+    data = json.loads(manifest.read_text())
+    data.update(change)
+    manifest.write_text(json.dumps(data))
+    out = tmp_path / "out.wav"
+    result = run_narrator("voices", "try", "kk_KZ-tiny-low", "-o", str(out))
+    assert result.returncode == 3
+    line = _one_error_line(result.stderr)
+    assert line.startswith(f"error: {manifest} is invalid: ") and reason in line, line
+    assert not out.exists()
