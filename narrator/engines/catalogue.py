@@ -259,7 +259,7 @@ def _check_manifest_value(name: str, value: Any) -> None:
     wrong_bool = isinstance(value, bool) and bool not in expected
     if wrong_bool or not isinstance(value, expected):
         raise TypeError(f"{name} = {value!r} has the wrong type")
-    if name == "sample_rate" and not 0 <= value <= 192_000:
+    if name == "sample_rate" and isinstance(value, int) and not 0 <= value <= 192_000:
         raise ValueError(f"sample_rate = {value} is out of range (0-192000)")
 
 
