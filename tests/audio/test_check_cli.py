@@ -144,3 +144,18 @@ def test_plot_errors_are_one_line(bulletin: Path, tmp_path: Path) -> None:
     assert result.returncode == 4
     assert len(result.stderr.strip().splitlines()) == 1
     assert "does not exist" in result.stderr
+
+
+def test_chapters_are_read_from_the_file_when_there_is_no_sidecar(tmp_path: Path) -> None:
+    from narrator.audio.plot import read_chapters
+
+    out = tmp_path / "bulletin.mp3"
+    result = run_narrator("speak", str(ROOT / "examples" / "bulletin.md"), "-o", str(out), "-q")
+    assert result.returncode == 0, result.stderr
+    sidecar = out.with_suffix(".chapters.json")
+    expected = [
+        (round(c["startTime"], 3), c["title"]) for c in json.loads(sidecar.read_text())["chapters"]
+    ]
+    sidecar.unlink()
+    from_tags = [(round(c.start, 3), c.title) for c in read_chapters(out)]
+    assert from_tags == expected and len(expected) == 3
