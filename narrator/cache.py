@@ -14,18 +14,25 @@ already in the normalised text, so a lexicon edit re-synthesises exactly the
 sentences whose normalised text it changes, and nothing else.
 
 Entries are small files (``<key[:2]>/<key>.seg``): a fixed header (magic, sample
-rate, frame count, BLAKE2b digest of the payload) followed by float32 little-endian
-samples. Each is written to a temporary file and renamed, so concurrent runs never
-see half an entry; each is verified on read, so a truncated or corrupt entry is
-deleted and re-synthesised, never played. The last use of an entry is its file's
-modification time, which drives least-recently-used pruning to a size bound.
+rate, frame count, BLAKE2b digest of the header fields and the payload) followed by
+float32 little-endian samples. Each is written to a temporary file and renamed, so
+concurrent runs never see half an entry; each is verified on read, so a truncated,
+corrupt or implausible entry (a rate outside 8-96 kHz, more than
+:data:`MAX_ENTRY_SECONDS` of audio, a symlink, not a regular file) is deleted and
+re-synthesised, never played. The last use of an entry is its file's modification
+time, which drives least-recently-used pruning to a size bound.
+
+A cache that cannot be written (a full or read-only disk) never fails a run: the
+first failure is logged once as a warning, and the run goes on without caching.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
+import stat
 import struct
 import tempfile
 import time
@@ -36,11 +43,21 @@ import numpy as np
 
 from narrator.config import Station
 from narrator.engines.base import AudioChunk, SynthesisParams, Voice
+from narrator.errors import OutputError
+
+log = logging.getLogger(__name__)
 
 ENV_VAR = "NARRATOR_CACHE_DIR"
-_MAGIC = b"NRSEG\x00\x01\n"
-# magic, sample rate (u32), frames (u64), payload digest (32 bytes)
+_MAGIC = b"NRSEG\x00\x02\n"
+# magic, sample rate (u32), frames (u64), digest (32 bytes) of everything before it and
+# of the payload: a flipped bit anywhere in the entry is caught.
 _HEADER = struct.Struct("<8sIQ32s")
+_DIGESTED = struct.Struct("<8sIQ")
+MIN_RATE = 8000
+MAX_RATE = 96_000
+MAX_ENTRY_SECONDS = 600
+"""An entry is one engine-sized piece of text: ten minutes is far beyond any."""
+MAX_ENTRY_BYTES = _HEADER.size + MAX_RATE * MAX_ENTRY_SECONDS * 4
 _SUFFIX = ".seg"
 _KEY_VERSION = "1"
 """Bumped when the key recipe or file layout changes, so old entries are never misread."""
@@ -57,6 +74,8 @@ class CacheStats:
     """Entries found damaged on read (deleted and counted as misses)."""
     pruned: int = 0
     """Entries removed to stay under the size bound."""
+    write_errors: int = 0
+    """Entries that could not be stored (full or read-only cache)."""
 
 
 @dataclass(frozen=True)
@@ -131,16 +150,19 @@ class SegmentCache:
         """The stored audio for ``key``, or None (a miss, or an entry that failed checks)."""
         path = self._path(key)
         try:
-            data = path.read_bytes()
-        except OSError:
+            data = _read_entry(path)
+        except FileNotFoundError:
             self.stats.misses += 1
             return None
-        chunk = _decode(data)
+        except OSError:
+            data = None  # a symlink, a device, an unreadable file: not an entry of ours
+        chunk = _decode(data) if data is not None else None
         if chunk is None:
             # Damaged (a crash mid-copy, a disk error, a truncation): never play it.
             self.stats.corrupt += 1
             self.stats.misses += 1
-            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # a read-only cache keeps it; still a miss
+                path.unlink(missing_ok=True)
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # last use, for LRU pruning (atime is unreliable: noatime)
@@ -152,12 +174,8 @@ class SegmentCache:
         path = self._path(key)
         samples = np.ascontiguousarray(chunk.samples, dtype="<f4")
         payload = samples.tobytes()
-        header = _HEADER.pack(
-            _MAGIC,
-            chunk.sample_rate,
-            len(samples),
-            hashlib.blake2b(payload, digest_size=32).digest(),
-        )
+        fields = _DIGESTED.pack(_MAGIC, chunk.sample_rate, len(samples))
+        header = fields + _digest(fields, payload)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".part", dir=path.parent)
@@ -169,8 +187,16 @@ class SegmentCache:
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)
                 raise
-        except OSError:
-            return  # a full or read-only cache disk must not fail the bulletin
+        except OSError as exc:
+            # A full or read-only cache disk must not fail the bulletin; say so once.
+            if not self.stats.write_errors:
+                log.warning(
+                    "cache %s cannot be written (%s): segments are not being cached",
+                    self.directory,
+                    exc.strerror or exc,
+                )
+            self.stats.write_errors += 1
+            return
         self.stats.stores += 1
         self._dirty = True
 
@@ -183,7 +209,10 @@ class SegmentCache:
         for path, size, _ in sorted(entries, key=lambda e: e[2]):
             if total <= limit:
                 break
-            path.unlink(missing_ok=True)  # another run may have pruned it already
+            try:
+                path.unlink(missing_ok=True)  # another run may have pruned it already
+            except OSError:
+                break  # a read-only cache cannot be pruned; it was reported when written
             total -= size
             removed += 1
         self.stats.pruned += removed
@@ -203,15 +232,23 @@ class SegmentCache:
         )
 
     def clear(self) -> int:
-        """Remove every entry (and stale temporary files); returns the number of entries."""
+        """Remove every entry (and stale temporary files); returns the number of entries.
+
+        An :class:`OutputError` (one line) when the cache cannot be changed.
+        """
         removed = 0
         if not self.segments.is_dir():
             return 0
-        for path in self.segments.glob("*/*"):
-            if path.suffix == _SUFFIX:
-                removed += 1
-            if path.suffix in (_SUFFIX, ".part"):
-                path.unlink(missing_ok=True)
+        try:
+            for path in self.segments.glob("*/*"):
+                if path.suffix in (_SUFFIX, ".part"):
+                    path.unlink(missing_ok=True)
+                    removed += path.suffix == _SUFFIX
+        except OSError as exc:
+            kept = "" if not removed else f" after removing {removed} segment(s)"
+            raise OutputError(
+                f"cannot clear the cache {self.directory}{kept}: {exc.strerror or exc}"
+            ) from None
         for sub in self.segments.iterdir():
             with contextlib.suppress(OSError):
                 sub.rmdir()
@@ -236,15 +273,38 @@ class SegmentCache:
         return found
 
 
+def _digest(fields: bytes, payload: bytes) -> bytes:
+    digest = hashlib.blake2b(fields, digest_size=32)
+    digest.update(payload)
+    return digest.digest()
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """An entry file's bytes; None if it is not a plausible entry (too big, not a file).
+
+    Symlinks are not followed (``O_NOFOLLOW``: an ``OSError``), and the size is checked
+    before reading, so a link or a huge sparse file planted in the cache costs nothing.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or not _HEADER.size <= info.st_size <= MAX_ENTRY_BYTES:
+            return None
+        return handle.read(MAX_ENTRY_BYTES + 1)
+
+
 def _decode(data: bytes) -> AudioChunk | None:
     """The chunk in an entry's bytes, or None if anything about it is off."""
-    if len(data) < _HEADER.size:
+    if not _HEADER.size <= len(data) <= MAX_ENTRY_BYTES:
         return None
     magic, rate, frames, digest = _HEADER.unpack_from(data)
     payload = data[_HEADER.size :]
-    if magic != _MAGIC or rate <= 0 or len(payload) != frames * 4:
+    if magic != _MAGIC or not MIN_RATE <= rate <= MAX_RATE:
         return None
-    if hashlib.blake2b(payload, digest_size=32).digest() != digest:
+    if frames > rate * MAX_ENTRY_SECONDS or len(payload) != frames * 4:
+        return None
+    if _digest(data[: _DIGESTED.size], payload) != digest:
         return None
     samples = np.frombuffer(payload, dtype="<f4").astype(np.float32)
     return AudioChunk(samples, int(rate))

@@ -142,22 +142,42 @@ def speak(
 def check(
     file: Annotated[Path, typer.Argument(help="Audio file to check (any format narrator writes).")],
     station: StationOpt = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the figures and verdicts as one JSON object.")
+    ] = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot",
+            help="Also draw waveform, short-term loudness, peaks, silences and chapters "
+            "into this PNG (needs narrator[plot]).",
+        ),
+    ] = None,
 ) -> None:
     """Check an audio file against the station's targets; exit 1 when a figure is off.
 
     Reports duration, sample rate, channels, integrated loudness, true peak, the
     longest silence, clipped samples and silence at the start and the end.
     """
-    from narrator.audio.check import analyse, evaluate, format_report
+    from narrator.audio.check import analyse, evaluate, format_report, read_checkable, to_json
     from narrator.config import load_station
 
     settings = load_station(station)
-    analysis = analyse(file, silence_threshold_db=settings.check.silence_threshold_db)
+    audio = read_checkable(file)
+    analysis = analyse(file, silence_threshold_db=settings.check.silence_threshold_db, audio=audio)
     verdicts = evaluate(analysis, settings)
-    typer.echo(format_report(analysis, verdicts))
+    if plot is not None:
+        from narrator.audio.plot import plot_check, read_chapters
+
+        plot_check(plot, *audio, analysis, settings, read_chapters(file))
+    typer.echo(to_json(analysis, verdicts) if as_json else format_report(analysis, verdicts))
     failed = [verdict.name for verdict in verdicts if not verdict.ok]
     if failed:
-        stderr.print(f"{file}: outside the station's targets: {', '.join(failed)}", highlight=False)
+        stderr.print(
+            f"{file}: outside the station's targets: {', '.join(failed)}",
+            highlight=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(1)
 
 

@@ -29,7 +29,7 @@ from narrator.audio.render import (
     Targets,
     master_to_file,
 )
-from narrator.audio.sidecars import write_sidecars
+from narrator.audio.sidecars import sidecar_paths, sidecar_texts
 from narrator.audio.spool import Spool
 from narrator.audio.tags import TagInfo, load_cover, write_tags
 from narrator.cache import SegmentCache, voice_fingerprint
@@ -45,7 +45,7 @@ from narrator.engines.executor import (
 )
 from narrator.engines.layout import choose_layout
 from narrator.errors import InputError, OutputError
-from narrator.fsutil import atomic_path
+from narrator.fsutil import atomic_outputs
 from narrator.text.bulletin import Bulletin, bulletin_for, plan
 from narrator.text.document import Document, Segment, SegmentKind
 from narrator.text.normalize import NORMALIZER_VERSION, load_lexicon, normalize
@@ -302,9 +302,9 @@ def produce(
 
     plan -> synthesise (on an executor) -> assemble into a spool (pass 1, measuring
     the loudness) -> mix, master and encode (pass 2) -> decode and check -> tags ->
-    sidecars. Memory does not grow with the programme's length. The audio is written
-    atomically and before its transcript and chapters, so nothing ever points at a
-    half-written file. ``jobs`` overrides the station's ``[performance] jobs``.
+    sidecars. Memory does not grow with the programme's length. The audio and its
+    sidecars are written to temporary files and renamed together, the audio last, so
+    a new audio file never sits beside an old transcript. ``jobs`` overrides the station's ``[performance] jobs``.
     """
     started = time.perf_counter()
     output = Path(output)
@@ -338,11 +338,13 @@ def produce(
     )
     # Characters synthesised once each segment is done: how far synthesis has got.
     done_chars = list(itertools.accumulate(len(segment.text) for segment in segments))
+    sidecars = sidecar_paths(output)
     with (
         Spool() as spool,
         open_executor(spec, chain, jobs, work) as executor,
-        atomic_path(output) as tmp,
+        atomic_outputs(output, list(sidecars.values())) as temporaries,
     ):
+        tmp = temporaries[output]
         speech = LoudnessMeter(rate)
 
         def keep(block: np.ndarray) -> None:
@@ -421,9 +423,10 @@ def produce(
             cover=cover,
         )
         write_tags(tmp, chosen, info, name=output)
+        for kind, text in sidecar_texts(programme).items():
+            temporaries[sidecars[kind]].write_text(text, "utf-8")
     if rendered.encodes > 1:
         log.warning("%s: encoded %d times to meet the targets", output, rendered.encodes)
-    sidecars = write_sidecars(output, programme)
     return Production(
         output=output,
         programme=programme,

@@ -245,7 +245,7 @@ def _lame_encoder(sample_rate: int, channels: int, bitrate_kbps: int) -> Any:
 def encode(
     samples: np.ndarray,
     sample_rate: int,
-    path: Path,
+    path: Path | BinaryIO,
     fmt: str,
     *,
     bitrate_kbps: int = 112,

@@ -92,10 +92,18 @@ def to_chapters_json(chapters: list[Chapter], title: str | None = None) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+def sidecar_texts(programme: Programme) -> dict[str, str]:
+    """The text of each sidecar, by kind (as :func:`sidecar_paths` names them)."""
+    return {
+        "vtt": to_vtt(programme.cues),
+        "srt": to_srt(programme.cues),
+        "chapters": to_chapters_json(programme.chapters, programme.title),
+    }
+
+
 def write_sidecars(output: Path, programme: Programme) -> dict[str, Path]:
     """Write the transcript and chapters beside ``output`` (each atomically)."""
     paths = sidecar_paths(output)
-    write_text_atomic(paths["vtt"], to_vtt(programme.cues))
-    write_text_atomic(paths["srt"], to_srt(programme.cues))
-    write_text_atomic(paths["chapters"], to_chapters_json(programme.chapters, programme.title))
+    for kind, text in sidecar_texts(programme).items():
+        write_text_atomic(paths[kind], text)
     return paths

@@ -82,7 +82,8 @@ class CatalogueFile:
     url: str
     """Where to download it (an archive such as ``.tar.gz`` is unpacked on install)."""
     size: int | None = None
-    """Size in bytes, when known (shown by ``voices list``; not enforced)."""
+    """Size in bytes, when known (shown by ``voices list``; the most a download may
+    bring when the server announces no size)."""
     sha256: str = ""
     """Expected SHA-256 (hex) of the download; empty when no checksum is published."""
 
@@ -216,13 +217,22 @@ class InstalledVoice:
         path = folder / MANIFEST
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise TypeError("not a JSON object")
             known = {name for name in cls.__dataclass_fields__ if name != "folder"}
             data["id"] = folder.name  # the folder's name is the id users type
-            voice = cls(**{k: v for k, v in data.items() if k in known}, folder=folder)
+            values = {k: v for k, v in data.items() if k in known}
+            for name, value in values.items():
+                _check_manifest_value(name, value)
+            voice = cls(**values, folder=folder)
         except OSError as exc:
             raise VoiceError(f"voice folder {folder} has no readable {MANIFEST}") from exc
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, RecursionError) as exc:
             raise VoiceError(f"{path} is invalid: {exc}") from exc
+        for relative in (voice.model, voice.config):
+            # Files of the voice stay inside its folder.
+            if relative and (Path(relative).is_absolute() or ".." in Path(relative).parts):
+                raise VoiceError(f"{path} is invalid: {relative!r} is outside the voice folder")
         if voice.engine not in ENGINES:
             raise VoiceError(f"{path} names an unknown engine {voice.engine!r}")
         return voice
@@ -233,6 +243,24 @@ class InstalledVoice:
         (folder / MANIFEST).write_text(
             json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
+
+
+_MANIFEST_TYPES: dict[str, tuple[type, ...]] = {
+    "sample_rate": (int,),
+    "gpu": (bool,),
+    "speaker": (str, type(None)),
+    "config": (str, type(None)),
+}
+
+
+def _check_manifest_value(name: str, value: Any) -> None:
+    """A manifest value of the wrong type is an error now, not deep in an engine later."""
+    expected = _MANIFEST_TYPES.get(name, (str,))
+    wrong_bool = isinstance(value, bool) and bool not in expected
+    if wrong_bool or not isinstance(value, expected):
+        raise TypeError(f"{name} = {value!r} has the wrong type")
+    if name == "sample_rate" and isinstance(value, int) and not 0 <= value <= 192_000:
+        raise ValueError(f"sample_rate = {value} is out of range (0-192000)")
 
 
 def installed_voices(directory: Path | str | None = None) -> list[InstalledVoice]:

@@ -18,8 +18,11 @@ one-line :class:`VoiceError` with the install command.
 
 from __future__ import annotations
 
+import io
 import logging
+import pickletools
 import threading
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -59,6 +62,51 @@ def _import_tts() -> Any:
     logging.getLogger("TTS.tts.utils.text.tokenizer").setLevel(logging.ERROR)
     logging.getLogger("TTS.tts.utils.languages").setLevel(logging.ERROR)
     return TTS
+
+
+LEGACY_MAGIC = bytes.fromhex("80028a0a6cfc9c46f9206aa85019")
+"""How a pre-1.6 (non-zip) PyTorch checkpoint starts: a pickled magic number."""
+MAX_PICKLE_BYTES = 64 << 20
+"""A checkpoint's pickled structure is kilobytes; its tensors are separate entries."""
+
+
+def check_checkpoint(path: Path) -> None:
+    """Check that ``path`` is a well-formed PyTorch checkpoint, without torch.
+
+    A checkpoint (``torch.save``) is a zip holding ``*/data.pkl`` (the structure, a
+    pickle) and one entry per tensor. The zip's CRCs are checked and the pickle is
+    walked opcode by opcode (``pickletools``: nothing is imported or executed), so a
+    truncated, garbage or non-checkpoint file is caught when the Coqui engine is not
+    installed to load it. Pre-1.6 checkpoints (a plain pickle) are recognised by their
+    magic number. A one-line :class:`VoiceError` names the file and the fault.
+    """
+
+    def refuse(reason: str) -> VoiceError:
+        return VoiceError(f"{path} is not a PyTorch checkpoint ({reason})")
+
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(LEGACY_MAGIC))
+        if head == LEGACY_MAGIC:
+            return
+        if not zipfile.is_zipfile(path):
+            raise refuse("neither a torch zip archive nor a legacy torch pickle")
+        with zipfile.ZipFile(path) as archive:
+            structures = [n for n in archive.namelist() if n.endswith("/data.pkl")]
+            if len(structures) != 1:
+                raise refuse("no data.pkl in the archive")
+            if archive.getinfo(structures[0]).file_size > MAX_PICKLE_BYTES:
+                raise refuse("its data.pkl is implausibly large")
+            damaged = archive.testzip()
+            if damaged is not None:
+                raise refuse(f"entry {damaged} is damaged")
+            opcodes = list(pickletools.genops(io.BytesIO(archive.read(structures[0]))))
+    except VoiceError:
+        raise
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError) as exc:
+        raise refuse(str(exc) or type(exc).__name__) from None
+    if not opcodes or opcodes[-1][0].name != "STOP":
+        raise refuse("its data.pkl is incomplete")
 
 
 def is_mms_folder(folder: Path) -> bool:

@@ -5,8 +5,13 @@ A voice comes from the catalogue (by id), from a local file or folder (a Piper
 folder, or an archive of one of these), or from a URL.
 
 Downloads stream into ``<voices dir>/.downloads/*.part`` with a progress bar on stderr;
-an interrupted download is resumed by the next install of the same URL (HTTP Range).
-A completed download is checked against its SHA-256 when one is known. Installing is
+a download interrupted after some data arrived is resumed by the next install of the
+same URL (HTTP Range). Any other failure (no connection, an HTTP error, a download
+over the size limit, a checksum mismatch) removes its ``.part``, and the
+``.downloads`` folder when it is left empty. A download never grows past
+:func:`download_limit` (the server's announced size, the catalogue's, or the station's
+``voice.max_download_mb``), even when the server announces no size. A completed
+download is checked against its SHA-256 when one is known. Installing is
 atomic: everything is assembled and checked in a staging folder inside the voices
 directory, then renamed into place, so a failed or mismatched install leaves nothing
 behind but a resumable ``.part`` file.
@@ -14,6 +19,7 @@ behind but a resumable ``.part`` file.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import json
@@ -41,6 +47,8 @@ from rich.progress import (
 )
 
 from narrator import __version__
+from narrator.config import show_value
+from narrator.engines.base import Voice
 from narrator.engines.catalogue import (
     EMBEDDED_VOICES,
     CatalogueEntry,
@@ -53,7 +61,7 @@ from narrator.engines.catalogue import (
     url_file_name,
     voices_dir,
 )
-from narrator.engines.coqui import MMS_MARKER, is_mms_folder
+from narrator.engines.coqui import MMS_MARKER, check_checkpoint, is_mms_folder
 from narrator.errors import VoiceError
 
 log = logging.getLogger(__name__)
@@ -64,6 +72,23 @@ BLOCK = 1 << 16
 TIMEOUT = 60.0
 """Seconds without data before a download counts as interrupted."""
 ARCHIVES = (".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip")
+MAX_DOWNLOAD_ENV = "NARRATOR_MAX_DOWNLOAD_MB"
+"""Overrides the station's ``voice.max_download_mb`` (per invocation, like the others)."""
+
+
+def download_limit(station_mb: int | None = None) -> int:
+    """Largest download accepted, in bytes: ``$NARRATOR_MAX_DOWNLOAD_MB``, else the
+    station's ``voice.max_download_mb``, else its default."""
+    from narrator.config import VoiceSettings
+
+    env = os.environ.get(MAX_DOWNLOAD_ENV, "").strip()
+    if env:
+        if not env.isdigit() or int(env) < 1:
+            raise VoiceError(f"${MAX_DOWNLOAD_ENV} must be a whole number of MB, not {env!r}")
+        return int(env) << 20
+    if station_mb is None:
+        station_mb = VoiceSettings().max_download_mb
+    return station_mb << 20
 
 
 @dataclass(frozen=True)
@@ -117,19 +142,22 @@ def resolve(source: str, voice_id: str | None = None, sha256: str = "") -> Sourc
     if source in EMBEDDED_VOICES:
         raise VoiceError(f"voice {source!r} is embedded in narrator: nothing to install")
     if source in catalogue:
-        entry = catalogue[source]
-        files = entry.files
+        listed = catalogue[source]
+        files = listed.files
         if sha256:  # the user's checksum for the model file replaces the catalogue's
             files = (CatalogueFile(files[0].url, files[0].size, sha256), *files[1:])
-        return Source(check_voice_id(voice_id or entry.id), files, entry=entry)
+        return Source(check_voice_id(voice_id or listed.id), files, entry=listed)
+    entry: CatalogueEntry | None
     if is_url(source):
         name = url_file_name(source)
         entry = _catalogue_match(name, catalogue)
-        files = [CatalogueFile(source, None, sha256 or (entry.files[0].sha256 if entry else ""))]
+        downloads = [
+            CatalogueFile(source, None, sha256 or (entry.files[0].sha256 if entry else ""))
+        ]
         if name.endswith(".onnx"):
-            files.append(CatalogueFile(_with_json_suffix(source)))
+            downloads.append(CatalogueFile(_with_json_suffix(source)))
         default_id = entry.id if entry else _stem(name)
-        return Source(check_voice_id(voice_id or default_id), tuple(files), entry=entry)
+        return Source(check_voice_id(voice_id or default_id), tuple(downloads), entry=entry)
     path = Path(source).expanduser()
     if not path.exists():
         raise VoiceError(
@@ -160,12 +188,14 @@ def install(
     sha256: str = "",
     force: bool = False,
     progress: bool = True,
+    max_download_bytes: int | None = None,
 ) -> InstalledVoice:
     """Install a voice from the catalogue, a local path or a URL; return its manifest.
 
     ``sha256`` is the expected checksum of the downloaded or given model file.
     ``force`` replaces an installed voice of the same id. ``progress`` shows download
-    bars on stderr.
+    bars on stderr. ``max_download_bytes`` caps each download (default:
+    :func:`download_limit`).
     """
     resolved = resolve(source, voice_id, sha256)
     root = voices_dir(directory)
@@ -186,7 +216,10 @@ def install(
         if resolved.path is not None:
             _copy_local(resolved.path, unpacked)
         else:
-            downloads = [_download(f, root / DOWNLOADS, progress) for f in resolved.files]
+            limit = max_download_bytes or download_limit()
+            downloads = [
+                _download(f, root / DOWNLOADS, progress, limit, source) for f in resolved.files
+            ]
             for file, downloaded in zip(resolved.files, downloads, strict=True):
                 _place(downloaded, unpacked, file.name)
         voice = _assemble(unpacked, staging / "voice", resolved, source)
@@ -196,6 +229,7 @@ def install(
         if resolved.path is None:
             for file in resolved.files:
                 _part_path(root / DOWNLOADS, file.url).unlink(missing_ok=True)
+            _remove_if_empty(root / DOWNLOADS)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return InstalledVoice.read(target)
@@ -229,18 +263,39 @@ def _part_path(downloads: Path, url: str) -> Path:
     return downloads / f"{key}-{url_file_name(url) or 'download'}.part"
 
 
-def _download(file: CatalogueFile, downloads: Path, progress: bool) -> Path:
-    """Download (or resume) ``file``, verify it, and return the completed ``.part``."""
-    downloads.mkdir(parents=True, exist_ok=True)
+def _remove_if_empty(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        folder.rmdir()  # only succeeds when empty
+
+
+class _Resumable(VoiceError):
+    """A download cut short after some data arrived: its ``.part`` is kept to resume."""
+
+
+def _download(
+    file: CatalogueFile, downloads: Path, progress: bool, limit: int, source: str
+) -> Path:
+    """Download (or resume) ``file``, verify it, and return the completed ``.part``.
+
+    On failure the ``.part`` is removed (and ``downloads`` if that leaves it empty),
+    unless the download was interrupted midway and can be resumed.
+    """
+    try:
+        downloads.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise VoiceError(f"cannot write to {downloads}: {exc.strerror or exc}") from None
     part = _part_path(downloads, file.url)
-    with _progress_bar(progress) as bar:
-        _fetch(file, part, bar)
-    if file.sha256:
-        try:
-            _verify(part, file.sha256, file.url)
-        except VoiceError:
-            part.unlink(missing_ok=True)  # resuming a corrupt file would not help
-            raise
+    try:
+        with _progress_bar(progress) as bar:
+            _fetch(file, part, bar, limit, source)
+        if file.sha256:
+            _verify(part, file.sha256, file.url)  # resuming a corrupt file would not help
+    except _Resumable:
+        raise
+    except BaseException:
+        part.unlink(missing_ok=True)
+        _remove_if_empty(downloads)
+        raise
     return part
 
 
@@ -263,8 +318,30 @@ def _open(url: str, offset: int) -> Any:
     return urlopen(Request(url, headers=headers), timeout=TIMEOUT)
 
 
-def _fetch(file: CatalogueFile, part: Path, bar: Progress) -> None:
-    """Append the rest of ``file.url`` to ``part`` (all of it if the server cannot resume)."""
+def _offline_hint(source: str, file: CatalogueFile) -> str:
+    """What to do without a connection: fetch the file elsewhere, install it from disk."""
+    name = file.name or "FILE"
+    if is_url(source) or source == file.url:
+        return f"; if you have the file, install it with: narrator voices install {name}"
+    return (
+        f"; without internet access here, download {file.url} elsewhere and install it "
+        f"with: narrator voices install {name}"
+    )
+
+
+def _too_big(file: CatalogueFile, size: int, limit: int) -> VoiceError:
+    return VoiceError(
+        f"download of {file.url} is larger than the limit of {limit >> 20} MB ({size} bytes "
+        f"or more); nothing installed (raise voice.max_download_mb or ${MAX_DOWNLOAD_ENV})"
+    )
+
+
+def _fetch(file: CatalogueFile, part: Path, bar: Progress, limit: int, source: str) -> None:
+    """Append the rest of ``file.url`` to ``part`` (all of it if the server cannot resume).
+
+    Never writes more than ``limit`` bytes, nor more than the size the server or the
+    catalogue announced.
+    """
     offset = part.stat().st_size if part.exists() else 0
     try:
         response = _open(file.url, offset)
@@ -272,28 +349,43 @@ def _fetch(file: CatalogueFile, part: Path, bar: Progress) -> None:
         if exc.code == 416 and offset:
             # The .part is not a prefix of what the server has now: start again.
             part.unlink()
-            _fetch(file, part, bar)
+            _fetch(file, part, bar, limit, source)
             return
         raise VoiceError(f"cannot download {file.url}: HTTP {exc.code} {exc.reason}") from exc
     except (URLError, OSError) as exc:
         reason = getattr(exc, "reason", None) or exc
-        raise VoiceError(f"cannot download {file.url}: {reason}") from exc
+        raise VoiceError(
+            f"cannot download {file.url}: {reason}{_offline_hint(source, file)}"
+        ) from exc
     with response:
         resumed = offset > 0 and response.status == 206 and _range_start(response) == offset
         if not resumed:
             offset = 0
         length = response.headers.get("Content-Length")
         total = offset + int(length) if length and length.isdigit() else file.size
+        if total is not None and total > limit:
+            raise _too_big(file, total, limit)
+        ceiling = total if total is not None else limit
         task = bar.add_task(file.name, total=total, completed=offset)
         received = offset
         try:
             with open(part, "ab" if resumed else "wb") as out:
-                while block := response.read(BLOCK):
+                while block := response.read(min(BLOCK, ceiling + 1 - received)):
                     out.write(block)
                     received += len(block)
                     bar.update(task, completed=received)
+                    if received > ceiling:
+                        break
         except (http.client.HTTPException, OSError) as exc:
-            raise _interrupted(file, received, total) from exc
+            if received > offset and received <= ceiling:
+                raise _interrupted(file, received, total) from exc
+            raise VoiceError(f"cannot download {file.url}: {exc}") from exc
+    if received > ceiling:
+        if total is None:
+            raise _too_big(file, received, limit)
+        raise VoiceError(
+            f"download of {file.url} sent more than the {total} bytes announced; nothing installed"
+        )
     if total is not None and received < total:
         raise _interrupted(file, received, total)
 
@@ -309,7 +401,7 @@ def _range_start(response: Any) -> int | None:
 
 def _interrupted(file: CatalogueFile, received: int, total: int | None) -> VoiceError:
     of = f" of {total}" if total else ""
-    return VoiceError(
+    return _Resumable(
         f"download of {file.url} was interrupted after {received}{of} bytes; nothing installed "
         "(run the same install again to resume)"
     )
@@ -382,20 +474,23 @@ def _assemble(src: Path, dest: Path, resolved: Source, source: str) -> Installed
         config = Path(f"{model}.json")
         if not config.is_file():
             raise VoiceError(f"{source}: Piper model {model.name} has no {config.name}")
+        from narrator.engines.piper import read_piper_config
+
+        piper_config = read_piper_config(config)
         dest.mkdir()
         shutil.move(model, dest / model.name)
         shutil.move(config, dest / config.name)
-        data = _read_json(dest / config.name)
-        audio = data.get("audio", {})
-        language = data.get("language", {}).get("family") or data.get("espeak", {}).get("voice")
+        language = (piper_config.language and piper_config.language.family) or (
+            piper_config.espeak and piper_config.espeak.voice
+        )
         voice = InstalledVoice(
             id=resolved.voice_id,
             engine="piper",
             model=model.name,
             config=config.name,
             language=language or "kk",
-            quality=audio.get("quality") or "",
-            sample_rate=int(audio.get("sample_rate", 0)),
+            quality=piper_config.audio.quality or "",
+            sample_rate=piper_config.audio.sample_rate,
         )
     elif mms:
         # Coqui recognises MMS checkpoints by this word in their path.
@@ -407,7 +502,7 @@ def _assemble(src: Path, dest: Path, resolved: Source, source: str) -> Installed
             engine="coqui",
             model=f"{MMS_MARKER}/{checkpoint.name}",
             config=f"{MMS_MARKER}/config.json",
-            sample_rate=int(data.get("data", {}).get("sampling_rate", 0)),
+            sample_rate=_sample_rate(data, ("data", "sampling_rate"), dest / MMS_MARKER),
         )
     elif coqui:
         if len({p.parent for p in coqui}) > 1:
@@ -421,7 +516,7 @@ def _assemble(src: Path, dest: Path, resolved: Source, source: str) -> Installed
             engine="coqui",
             model=model.name,
             config="config.json",
-            sample_rate=int(data.get("audio", {}).get("sample_rate", 0)),
+            sample_rate=_sample_rate(data, ("audio", "sample_rate"), dest),
         )
     else:
         raise VoiceError(
@@ -436,6 +531,20 @@ def _assemble(src: Path, dest: Path, resolved: Source, source: str) -> Installed
         voice.quality = entry.quality or voice.quality
         voice.licence = entry.licence
     return voice
+
+
+def _sample_rate(data: dict[str, Any], keys: tuple[str, str], folder: Path) -> int:
+    """The sample rate a Coqui or MMS ``config.json`` gives (0: none given)."""
+    section = data.get(keys[0], {})
+    value = section.get(keys[1], 0) if isinstance(section, dict) else None
+    if value == 0:
+        return 0
+    if not isinstance(value, int) or isinstance(value, bool) or not 8000 <= value <= 96_000:
+        raise VoiceError(
+            f"{folder / 'config.json'}: {'.'.join(keys)} = {show_value(value)}: must be an "
+            "integer from 8000 to 96000"
+        )
+    return value
 
 
 def _mkparent(path: Path) -> Path:
@@ -456,20 +565,27 @@ def _read_json(path: Path) -> dict[str, Any]:
 def _check_loads(voice: InstalledVoice) -> None:
     """Load the staged voice once, so that a broken model is never installed.
 
-    A Coqui voice is installed unchecked (with a warning) when the Coqui extra is not
-    installed: it may be installed before the engine.
+    A Coqui voice may be installed before its engine: without the Coqui extra, its
+    checkpoint is only checked to be a well-formed PyTorch file (without importing
+    torch), and it is installed with a warning that it was not loaded.
     """
     if voice.engine == "piper":
         from narrator.engines.piper import PiperVoice
 
-        loaded = PiperVoice.load(voice.id, voice.model_path, voice.config_path)
+        loaded: Voice = PiperVoice.load(voice.id, voice.model_path, voice.config_path)
     else:
         from narrator.engines.coqui import CoquiVoice, _import_tts
 
+        check_checkpoint(voice.model_path)
         try:
             _import_tts()
         except VoiceError as exc:
-            log.warning("installing %s unchecked: %s", voice.id, exc)
+            log.warning(
+                "installing %s unchecked (its checkpoint is well-formed, but the model "
+                "could not be loaded): %s",
+                voice.id,
+                exc,
+            )
             return
         loaded = CoquiVoice.load(voice.id, voice.model_path, voice.config_path)
     if not voice.sample_rate:

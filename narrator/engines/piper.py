@@ -17,16 +17,19 @@ Piper voice is loaded.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from narrator.config import show_value
 from narrator.engines.base import AudioChunk, SynthesisParams, Voice
 from narrator.engines.catalogue import file_sha256, first_line
 from narrator.errors import VoiceError
@@ -56,6 +59,72 @@ def _import_piper() -> tuple[Any, Any]:
     # onnxruntime would also print each one to stderr.
     onnxruntime.set_default_logger_severity(4)
     return Piper, SynthesisConfig
+
+
+class _Part(BaseModel):
+    # Piper's configs carry many more keys than narrator reads; those pass unchecked.
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class PiperAudio(_Part):
+    sample_rate: int = Field(ge=8000, le=96_000)
+    quality: str | None = None
+
+
+class PiperEspeak(_Part):
+    voice: str = Field(min_length=1)
+
+
+class PiperLanguage(_Part):
+    code: str | None = None
+    family: str | None = None
+
+
+class PiperInference(_Part):
+    noise_scale: float = Field(default=0.667, ge=0, le=10, allow_inf_nan=False)
+    length_scale: float = Field(default=1.0, gt=0, le=10, allow_inf_nan=False)
+    noise_w: float = Field(default=0.8, ge=0, le=10, allow_inf_nan=False)
+
+
+class PiperConfig(_Part):
+    """The parts of a Piper ``.onnx.json`` narrator and Piper rely on, typed."""
+
+    audio: PiperAudio
+    espeak: PiperEspeak | None = None
+    language: PiperLanguage | None = None
+    inference: PiperInference = PiperInference()
+    phoneme_type: str = "espeak"
+    phoneme_id_map: dict[str, list[Annotated[int, Field(ge=0)]]]
+    num_symbols: int = Field(default=256, ge=1)
+    num_speakers: int = Field(default=1, ge=1, le=100_000)
+    speaker_id_map: dict[str, Annotated[int, Field(ge=0)]] = {}
+
+
+MAX_CONFIG_BYTES = 16 << 20
+
+
+def read_piper_config(path: Path) -> PiperConfig:
+    """Read and check a Piper ``.onnx.json``; a one-line :class:`VoiceError` if it is bad."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise VoiceError(f"{path}: too large for a Piper voice config")
+        data = json.loads(raw)
+    except OSError as exc:
+        raise VoiceError(f"cannot read {path}: {exc.strerror or exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise VoiceError(f"{path} is not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise VoiceError(f"{path} is not a JSON object")
+    try:
+        return PiperConfig.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = ".".join(str(part) for part in error["loc"]) or "the file"
+        value = error.get("input")
+        shown = f" = {show_value(value)}" if error["type"] != "missing" else ""
+        raise VoiceError(f"{path}: {where}{shown}: {error['msg']}") from None
 
 
 def length_scale_for(rate_wpm: int, voice_length_scale: float) -> float:
@@ -106,6 +175,7 @@ class PiperVoice(Voice):
         for path in (model_path, config_path):
             if not path.is_file():
                 raise VoiceError(f"Piper voice {voice_id!r}: {path} does not exist")
+        read_piper_config(config_path)  # a bad value is one line here, not deep in Piper
         use_cuda = gpu and _cuda_available(voice_id)
         try:
             piper = piper_cls.load(model_path, config_path, use_cuda=use_cuda)

@@ -170,10 +170,11 @@ def test_the_example_station_file_documents_every_setting() -> None:
         "check",
         "feed",
         "cache",
+        "performance",
     ):
         settings = getattr(defaults, section)
         block = text.split(f"[{section}]", 1)[1].split("\n[", 1)[0]
-        for name in settings.__dataclass_fields__:
+        for name in type(settings).model_fields:
             assert re.search(rf"^#? ?{name} =", block, re.M), (
                 f"[{section}] {name} is not documented"
             )

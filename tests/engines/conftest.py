@@ -68,6 +68,10 @@ class FileServer:
     """(path, Range header) of every GET, in order."""
     drop_after: dict[str, int] = field(default_factory=dict)
     """File name -> byte offset: the next GET of that file is cut off there (once)."""
+    no_length: set[str] = field(default_factory=set)
+    """Files served without a Content-Length (the body ends when the connection does)."""
+    endless: set[str] = field(default_factory=set)
+    """Names answered with zeros forever, without a Content-Length (a hostile server)."""
 
     def url(self, name: str) -> str:
         return f"{self.base_url}/{name}"
@@ -78,6 +82,14 @@ def _handler(server: FileServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             name = self.path.split("?", 1)[0].lstrip("/")
             server.requests.append((name, self.headers.get("Range")))
+            if name in server.endless:
+                self.send_response(200)
+                self.end_headers()
+                try:
+                    while True:
+                        self.wfile.write(b"\0" * 65536)
+                except OSError:
+                    return  # the client hung up
             path = server.root / name
             if not path.is_file():
                 self.send_error(404)
@@ -93,8 +105,9 @@ def _handler(server: FileServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
             else:
                 self.send_response(200)
-            self.send_header("Content-Length", str(len(data) - start))
-            self.send_header("Accept-Ranges", "bytes")
+            if name not in server.no_length:
+                self.send_header("Content-Length", str(len(data) - start))
+                self.send_header("Accept-Ranges", "bytes")
             self.end_headers()
             cut = server.drop_after.pop(name, None)
             end = cut if cut is not None and cut > start else len(data)

@@ -128,7 +128,7 @@ def test_install_from_url_downloads_model_and_config_with_progress(
     voice = find_installed("kk_KZ-tiny-low")
     assert voice is not None and voice.sha256 == _sha256(piper_models.single)
     assert voice.source == url + "?download=true"
-    assert not list((voices_dir / ".downloads").iterdir())  # finished downloads removed
+    assert not (voices_dir / ".downloads").exists()  # finished downloads removed
 
 
 def test_sha256_mismatch_installs_nothing(
@@ -142,7 +142,7 @@ def test_sha256_mismatch_installs_nothing(
     assert lines[0].startswith(f"error: sha256 mismatch for {url}: expected {'0' * 64}, got ")
     assert lines[0].endswith("nothing installed")
     assert _leftovers(voices_dir) == []
-    assert not list((voices_dir / ".downloads").iterdir())  # a corrupt download is dropped
+    assert not (voices_dir / ".downloads").exists()  # a corrupt download is dropped
 
     good = run_narrator(
         "voices", "install", url, "--sha256", _sha256(piper_models.single), "--quiet"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +14,7 @@ import soundfile as sf
 from narrator.engines.chain import VoiceChain
 from narrator.errors import VoiceError
 from tests.engines.conftest import PiperModels
+from tests.engines.models import torch_zip
 from tests.helpers import run_narrator
 
 ARTICLE = """Жаңалықтар
@@ -39,29 +42,67 @@ def test_list_shows_embedded_catalogue_and_installed_voices(
     assert run_narrator("voices", "install", str(piper_models.single)).returncode == 0
     result = run_narrator("voices", "list")
     assert result.returncode == 0, result.stderr
-    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if "│" in line}
-    assert "embedded" in rows["kk-espeak"]
+    # In a pipe: plain columns, the whole header, one line per voice.
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"voices installed in {voices_dir}"
+    assert re.split(r"\s{2,}", lines[1]) == [
+        "id",
+        "engine",
+        "quality",
+        "Hz",
+        "licence",
+        "size",
+        "installed",
+    ]
+    rows = {cells[0]: cells for cells in (re.split(r"\s{2,}", line) for line in lines[2:])}
+    assert len(rows) == len(lines) - 2
+    assert rows["kk-espeak"][-1] == "embedded"
     for voice_id in ("kk_KZ-issai-high", "kk_KZ-iseke-x_low", "kk_KZ-raya-x_low"):
-        cells = [c.strip() for c in rows[voice_id].split("│")]
-        assert cells[2] == "piper" and cells[5] == "CC BY 4.0" and cells[7] == "no"
-    assert "128 MB" in rows["kk_KZ-issai-high"]
-    assert "CC BY-NC 4.0" in rows["kk-mms"]
-    tiny = [c.strip() for c in rows["kk_KZ-tiny-low"].split("│")]
-    assert tiny[1:5] == ["kk_KZ-tiny-low", "piper", "low", "22050"]
-    assert tiny[7] == "yes"
-    assert str(voices_dir) in result.stdout
+        cells = rows[voice_id]
+        assert cells[1] == "piper" and cells[4] == "CC BY 4.0" and cells[6] == "no"
+    assert rows["kk_KZ-issai-high"][5] == "128 MB"
+    assert rows["kk-mms"][4] == "CC BY-NC 4.0"  # not wrapped onto a second line
+    assert rows["kk_KZ-tiny-low"] == ["kk_KZ-tiny-low", "piper", "low", "22050", "-", "-", "yes"]
 
 
-def test_try_writes_a_sample(tmp_path: Path, voices_dir: Path, piper_models: PiperModels) -> None:
-    assert run_narrator("voices", "install", str(piper_models.multi)).returncode == 0
-    result = run_narrator("voices", "try", "kk_KZ-tinymulti-low", "--speaker", "B", cwd=tmp_path)
+def test_list_as_json(voices_dir: Path, piper_models: PiperModels) -> None:
+    assert run_narrator("voices", "install", str(piper_models.single)).returncode == 0
+    result = run_narrator("voices", "list", "--json")
     assert result.returncode == 0, result.stderr
-    sample = tmp_path / "kk_KZ-tinymulti-low-sample.wav"
+    listed = json.loads(result.stdout)
+    assert listed["voices_dir"] == str(voices_dir)
+    voices = {voice["id"]: voice for voice in listed["voices"]}
+    assert voices["kk-espeak"]["installed"] == "embedded"
+    assert voices["kk_KZ-tiny-low"] == {
+        "id": "kk_KZ-tiny-low",
+        "engine": "piper",
+        "quality": "low",
+        "sample_rate": 22050,
+        "licence": "",
+        "size": None,
+        "installed": "yes",
+    }
+    assert voices["kk_KZ-issai-high"]["size"] > 100_000_000
+
+
+def test_try_writes_a_sample(
+    tmp_path: Path, voices_dir: Path, piper_models: PiperModels, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    work = tmp_path / "work"
+    work.mkdir()
+    assert run_narrator("voices", "install", str(piper_models.multi)).returncode == 0
+    result = run_narrator("voices", "try", "kk_KZ-tinymulti-low", "--speaker", "B", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert list(work.iterdir()) == []  # not into the current folder
+    sample = temporary / "kk_KZ-tinymulti-low-sample.wav"
     audio, rate = sf.read(sample, dtype="float32")
     assert rate == 22050 and len(audio) / rate > 1.0
     # speaker B's gain (2/3 of the tiny voice's 0.25 peak), 16-bit PCM
     assert np.abs(audio).max() == pytest.approx(0.25 * 2 / 3, abs=1e-3)
-    assert f"wrote {sample.name}" in result.stdout
+    assert f"wrote {sample}" in result.stdout
 
     out = tmp_path / "espeak.wav"
     espeak = run_narrator("voices", "try", "kk-espeak", "Сәлеметсіз бе!", "-o", str(out))
@@ -73,6 +114,32 @@ def test_try_writes_a_sample(tmp_path: Path, voices_dir: Path, piper_models: Pip
     assert unknown.stderr.strip() == (
         "error: voice 'kk_KZ-tinymulti-low' has no speaker 'Z' (speakers: A, B, C)"
     )
+
+
+def test_try_speaks_at_the_station_rate_by_default(tmp_path: Path) -> None:
+    def sample(*args: str) -> bytes:
+        out = tmp_path / "sample.wav"
+        result = run_narrator("voices", "try", "kk-espeak", "-o", str(out), *args)
+        assert result.returncode == 0, result.stderr
+        return out.read_bytes()
+
+    default = sample()
+    assert default == sample("--rate", "165")  # the station default, 165 wpm
+    assert default != sample("--rate", "160")
+    station = tmp_path / "station.toml"
+    station.write_text("[voice]\nrate_wpm = 300\n")
+    assert sample("--station", str(station)) == sample("--rate", "300")
+
+
+def test_help_texts_have_no_bool_placeholders_or_eaten_words() -> None:
+    for command in ("list", "install", "remove", "try"):
+        result = run_narrator("voices", command, "--help")
+        assert result.returncode == 0
+        options = [line for line in result.stdout.splitlines() if "--" in line]
+        flags = [line for line in options if "--help" not in line]
+        assert not [line for line in flags if "<bool>" in line], command
+        assert "whose voice.voices_dir" in result.stdout
+        assert not re.search(r"\w  \w", result.stdout), result.stdout
 
 
 def test_remove_through_the_cli(voices_dir: Path, piper_models: PiperModels) -> None:
@@ -147,7 +214,7 @@ def test_a_coqui_voice_without_the_extra_names_the_install_command(
         pytest.skip("the Coqui extra is installed here (see test_coqui.py)")
     folder = tmp_path / "coqui-voice"
     folder.mkdir()
-    (folder / "model.pth").write_bytes(b"weights")
+    torch_zip(folder / "model.pth", {"model": {}})  # well-formed, but Coqui cannot load it here
     (folder / "config.json").write_text('{"model": "vits", "audio": {"sample_rate": 22050}}')
     installed = run_narrator("voices", "install", str(folder), "--id", "kk-vits")
     assert installed.returncode == 0, installed.stderr
