@@ -55,7 +55,7 @@ class NormalizeRequest(BaseModel):
     """``POST /v1/normalize``: text to read as the voice will."""
 
     text: str
-    register: Literal["news", "formal"] | None = None
+    reading_register: Literal["news", "formal"] | None = Field(None, alias="register")
 
 
 class LexiconEntry(BaseModel):
@@ -265,7 +265,7 @@ def create_app(settings: ServeSettings) -> FastAPI:
 
         check_text(body.text)
         version = services.lexicon.current()
-        register = body.register or services.station.text.register
+        register = body.reading_register or services.station.text.register
         spans = explain(body.text, register=register, lexicon=version.lexicon)
         pieces: list[str] = []
         position = 0

@@ -69,8 +69,7 @@ def peaks(samples: np.ndarray, rate: int, points: int = PEAKS) -> dict[str, Any]
     count = min(points, max(1, len(mono)))
     edges = np.linspace(0, len(mono), count + 1).astype(int)
     values = [
-        float(np.max(np.abs(mono[a:b]))) if b > a else 0.0
-        for a, b in itertools.pairwise(edges)
+        float(np.max(np.abs(mono[a:b]))) if b > a else 0.0 for a, b in itertools.pairwise(edges)
     ]
     return {"duration": len(mono) / rate, "peaks": [round(v, 4) for v in values]}
 
