@@ -82,13 +82,12 @@ class Services:
         self.store = JobStore(settings.jobs_db)
         self.lexicon = LexiconStore(self.station.text.lexicon or settings.lexicon_file)
         self.metrics = Metrics()
-        self.runner = JobRunner(
-            settings, self.store, self.station, self._lexicon_path, self.metrics
-        )
+        self.runner = JobRunner(settings, self.store, self.station, self.lexicon_path, self.metrics)
         self.feed = FeedRunner(settings, self.station)
         self.piper_slots = threading.BoundedSemaphore(max(1, settings.workers))
 
-    def _lexicon_path(self) -> Path | None:
+    def lexicon_path(self) -> Path | None:
+        """The station lexicon file jobs read, if it exists yet."""
         return self.lexicon.path if self.lexicon.path.exists() else None
 
 
@@ -411,7 +410,7 @@ def install_piper_routes(app: FastAPI, services: Services, caller: Any) -> None:
         if length_scale > 0:
             rate = round(services.station.voice.rate_wpm / length_scale)
             request["rate"] = min(450, max(60, rate))
-        station = station_for(services.station, request, services._lexicon_path())
+        station = station_for(services.station, request, services.lexicon_path())
         if data.get("speaker") is not None:
             station.voice.speaker = str(data["speaker"])
         if data.get("speaker_id") is not None:

@@ -85,8 +85,13 @@ class FeedRunner:
         cache = SegmentCache(self.settings.cache_dir, self.station.cache.max_mb * 1024 * 1024)
         try:
             report = build(self.station, options, cache=cache)
+            # The report's own summary names server paths; this one does not.
+            summary = (
+                f"{len(report.new_episodes)} new episode(s), {len(report.pruned)} pruned, "
+                f"{report.articles} article(s) in the sources ({report.seconds:.1f} s)"
+            )
             self.last_build.update(
-                summary=report.summary,
+                summary=summary,
                 new_episodes=[episode.id for episode in report.new_episodes],
             )
         except NarratorError as exc:

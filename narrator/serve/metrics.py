@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections import Counter
 
 
 class Metrics:
@@ -11,17 +10,13 @@ class Metrics:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._counters: Counter[tuple[str, tuple[tuple[str, str], ...]]] = Counter()
+        self._counters: dict[tuple[str, tuple[tuple[str, str], ...]], float] = {}
 
     def add(self, name: str, value: float = 1.0, **labels: str) -> None:
         """Add ``value`` to counter ``name`` with ``labels``."""
         with self._lock:
-            self._counters[(name, tuple(sorted(labels.items())))] += value  # type: ignore[assignment]
-
-    def value(self, name: str, **labels: str) -> float:
-        """The counter's value now."""
-        with self._lock:
-            return float(self._counters[(name, tuple(sorted(labels.items())))])
+            key = (name, tuple(sorted(labels.items())))
+            self._counters[key] = self._counters.get(key, 0.0) + value
 
     def render(self, jobs_by_state: dict[str, int]) -> str:
         """The exposition text: every counter, then the job gauges."""

@@ -231,6 +231,7 @@ def test_feed_status_and_build(tmp_path: Path) -> None:
             assert time.monotonic() < deadline
             time.sleep(0.2)
         assert feed["last_build"]["summary"].startswith("1 new episode"), feed
+        assert str(tmp_path) not in feed["last_build"]["summary"]
         assert feed["feed_url"] == "https://radio.example.kz/p/feed.xml"
         assert len(feed["episodes"]) == 1
         assert (tmp_path / "public" / "feed.xml").is_file()

@@ -185,6 +185,13 @@ def test_editor_produces_plays_and_corrects(
     lexicon = (server.data / "lexicon.tsv").read_text("utf-8")
     assert "Airbus\tЭрбус" in lexicon
     shot(browser, "correction")
+    # The lexicon page lists it (same page, so the undo below is still at hand).
+    browser.execute_script("location.hash = '#/lexicon'")
+    wait_until(
+        lambda: "Эрбус" in browser.find_element(By.ID, "lexicon-table").text, 10, "the lexicon page"
+    )
+    shot(browser, "lexicon")
+    browser.execute_script("location.hash = '#/'")
     browser.find_element(By.ID, "undo").click()
     wait_until(
         lambda: any(
@@ -195,17 +202,26 @@ def test_editor_produces_plays_and_corrects(
     )
     assert "Airbus" not in (server.data / "lexicon.tsv").read_text("utf-8")
 
-    # The lexicon and feed pages render.
-    browser.get(server.url + "/#/lexicon")
-    wait_until(lambda: browser.find_element(By.ID, "view-lexicon").is_displayed(), 10, "lexicon")
-    browser.get(server.url + "/#/feed")
-    wait_until(lambda: browser.find_element(By.ID, "feed-state").text, 10, "the feed status")
+    # Without a feed in the station file, the feed page says what is missing.
+    browser.execute_script("location.hash = '#/feed'")
+    wait_until(lambda: "feed" in browser.find_element(By.ID, "feed-state").text, 10, "feed")
+    assert not browser.find_element(By.ID, "feed-build").is_enabled()
 
 
-def test_article_markup_shows_as_text(serve: Callable[..., Server], browser: Any) -> None:
+def test_article_markup_shows_as_text(
+    serve: Callable[..., Server], browser: Any, tmp_path: Path
+) -> None:
     from selenium.webdriver.common.by import By
 
-    server = serve()
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "mektep.txt").write_text("Жаңа мектеп\n\nҚалада 5 мектеп ашылды.\n")
+    station = tmp_path / "station.toml"
+    station.write_text(
+        '[feed]\nsources = "articles"\nout = "public"\nbase_url = "https://radio.example.kz/p"\n'
+        "[audio]\njingles = false\n"
+    )
+    server = serve("--station", str(station))
     browser.get(server.url + "/")
     hostile = (
         'Жаңалық <script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2"> '
@@ -221,6 +237,27 @@ def test_article_markup_shows_as_text(serve: Callable[..., Server], browser: Any
     assert preview.find_elements(By.TAG_NAME, "script") == []
     assert preview.find_elements(By.TAG_NAME, "img") == []
     assert browser.execute_script("return window.pwned === undefined")
-    browser.find_element(By.ID, "lang-toggle").click()
-    assert browser.find_element(By.ID, "produce").text == "Produce"
     shot(browser, "markup-as-text")
+
+    # The feed page builds the station's feed and lists its episode.
+    browser.execute_script("location.hash = '#/feed'")
+    build = wait_until(
+        lambda: (b := browser.find_element(By.ID, "feed-build")).is_enabled() and b, 10, "feed"
+    )
+    build.click()
+    wait_until(
+        lambda: "1 new episode" in browser.find_element(By.ID, "feed-state").text,
+        120,
+        "the built feed",
+    )
+    rows = browser.find_elements(By.CSS_SELECTOR, "#feed-table tbody tr")
+    assert len(rows) == 1 and "жаңалықтары" in rows[0].text
+    assert (tmp_path / "public" / "feed.xml").is_file()
+    shot(browser, "feed")
+
+    # The interface switches to English and back.
+    browser.find_element(By.ID, "lang-toggle").click()
+    assert browser.find_element(By.ID, "nav-feed").text == "Podcast feed"
+    assert browser.find_element(By.ID, "feed-build").text == "Build the feed"
+    browser.find_element(By.ID, "lang-toggle").click()
+    assert browser.find_element(By.ID, "nav-feed").text == "Подкаст арнасы"
