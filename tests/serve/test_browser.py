@@ -131,6 +131,17 @@ def test_editor_produces_plays_and_corrects(
     audio_file = next((server.data / "jobs" / job_id).glob("audio.mp3"))
     assert duration == pytest.approx(MP3(audio_file).info.length, abs=0.1)
 
+    # The waveform is drawn, the downloads are named, the job is listed as done.
+    inked = browser.execute_script(
+        "const c = document.getElementById('waveform');"
+        "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        "let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n;"
+    )
+    assert inked > 1000
+    assert browser.find_element(By.ID, "dl-audio").get_attribute("download").endswith(".mp3")
+    assert browser.find_element(By.ID, "dl-vtt").get_attribute("href").startswith("blob:")
+    wait_until(lambda: "дайын" in browser.find_element(By.ID, "recent").text, 10, "recent jobs")
+
     # Playback advances currentTime and the transcript highlights the playing cue.
     browser.execute_script("document.getElementById('audio').play()")
     wait_until(
@@ -227,8 +238,17 @@ def test_article_markup_shows_as_text(
         'Жаңалық <script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2"> '
         "бағасы 5 $ болды."
     )
+    # A Markdown file is uploaded into the article box and read as Markdown.
+    upload = tmp_path / "bulletin.md"
+    upload.write_text("# Бюллетень\n\n## Спорт\n\nКомандамыз 3:1 есебімен жеңді.\n")
+    browser.find_element(By.ID, "upload").send_keys(str(upload))
+    wait_until(
+        lambda: "3:1" in browser.find_element(By.ID, "article").get_attribute("value"), 10, "upload"
+    )
+    assert browser.find_element(By.ID, "input-kind").get_attribute("value") == "markdown"
+
     paste(browser, hostile)
-    wait_until(lambda: preview_spans(browser), what="the preview")
+    wait_until(lambda: "Жаңалық" in browser.find_element(By.ID, "preview").text, 20, "preview")
     preview = browser.find_element(By.ID, "preview")
     # The tags come out as characters (their Latin words read in Cyrillic), not elements.
     assert preview.text.count("<") == 3 and preview.text.count(">") == 3
