@@ -296,3 +296,23 @@ def test_serve_refuses_a_public_address_without_tokens(tmp_path: Path) -> None:
     assert "needs --token-file" in result.stderr
     assert "Traceback" not in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_stopping_the_server_puts_the_running_job_back_in_the_queue(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from narrator.serve.app import create_app
+
+    settings = ServeSettings(data=tmp_path / "data")
+    article = SEED_ARTICLE.read_text("utf-8")
+    with TestClient(create_app(settings)) as test_client:
+        job = test_client.post("/v1/speech", json={"text": article, "rate": 175}).json()
+        deadline = time.monotonic() + 60
+        while test_client.get(f"/v1/jobs/{job['id']}").json()["state"] != "running":
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+    # Leaving the block ran the shutdown, as SIGTERM does under uvicorn.
+    store = JobStore(settings.jobs_db)
+    stopped = store.get(job["id"])
+    assert stopped is not None
+    assert (stopped.state, stopped.attempts, stopped.completions) == (JobState.QUEUED, 1, 0)

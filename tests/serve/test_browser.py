@@ -281,3 +281,27 @@ def test_article_markup_shows_as_text(
     assert browser.find_element(By.ID, "feed-build").text == "Build the feed"
     browser.find_element(By.ID, "lang-toggle").click()
     assert browser.find_element(By.ID, "nav-feed").text == "Подкаст арнасы"
+
+
+def test_page_asks_for_a_token_and_sends_it_as_a_bearer_header(
+    serve: Callable[..., Server], browser: Any, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    token = "editor-token-0123456789abcdef"
+    tokens = tmp_path / "tokens"
+    tokens.write_text(token + "\n")
+    server = serve("--token-file", str(tokens))
+    browser.get(server.url + "/")
+    box = wait_until(
+        lambda: (b := browser.find_element(By.ID, "token-box")).is_displayed() and b, 10, "box"
+    )
+    assert box.is_displayed()
+    assert browser.find_elements(By.CSS_SELECTOR, "#voice option") == []
+    browser.find_element(By.ID, "token").send_keys(token)
+    browser.find_element(By.ID, "token-save").click()
+    wait_until(lambda: browser.find_elements(By.CSS_SELECTOR, "#voice option"), 10, "voices")
+    paste(browser, "Бағасы 5 $ болды.")
+    wait_until(lambda: preview_spans(browser), 10, "the preview")
+    assert token not in browser.current_url
+    assert browser.get_cookies() == []
