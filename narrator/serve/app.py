@@ -401,7 +401,7 @@ def install_piper_routes(app: FastAPI, services: Services, caller: Any) -> None:
             raise HTTPException(413, f"text longer than {settings.max_text_chars} characters")
         known = {voice["id"] for voice in voice_list(services.station)}
         request: dict[str, Any] = {"template": "article"}
-        if data.get("voice") in known:
+        if isinstance(data.get("voice"), str) and data["voice"] in known:
             request["voice"] = data["voice"]
         try:
             length_scale = float(data.get("length_scale") or 1.0)

@@ -8,7 +8,6 @@ shutdown are seen between segments, through the progress callback.
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import shutil
@@ -63,15 +62,26 @@ def job_files(settings: ServeSettings, job: Job) -> dict[str, Path]:
     }
 
 
-def peaks(samples: np.ndarray, rate: int, points: int = PEAKS) -> dict[str, Any]:
-    """The largest magnitude in each of ``points`` equal slices of the programme."""
-    mono = samples if samples.ndim == 1 else np.max(np.abs(samples), axis=1)
-    count = min(points, max(1, len(mono)))
-    edges = np.linspace(0, len(mono), count + 1).astype(int)
-    values = [
-        float(np.max(np.abs(mono[a:b]))) if b > a else 0.0 for a, b in itertools.pairwise(edges)
-    ]
-    return {"duration": len(mono) / rate, "peaks": [round(v, 4) for v in values]}
+def file_peaks(path: Path, points: int = PEAKS) -> dict[str, Any]:
+    """The largest magnitude in each of ``points`` equal slices of an audio file,
+    decoded block by block (memory does not grow with the programme's length)."""
+    import soundfile
+
+    values = np.zeros(points, dtype=np.float32)
+    position = 0
+    with soundfile.SoundFile(path) as audio:
+        frames, rate = max(audio.frames, 1), audio.samplerate
+        for block in audio.blocks(blocksize=1 << 16, dtype="float32", always_2d=True):
+            magnitude = np.max(np.abs(block), axis=1)
+            slots = np.minimum(
+                np.arange(position, position + len(magnitude)) * points // frames, points - 1
+            )
+            # Slots only grow within a block: one maximum per run of equal slots.
+            starts = np.concatenate([[0], np.flatnonzero(np.diff(slots)) + 1])
+            runs = np.maximum.reduceat(magnitude, starts)
+            values[slots[starts]] = np.maximum(values[slots[starts]], runs)
+            position += len(magnitude)
+    return {"duration": position / rate, "peaks": [round(float(v), 4) for v in values]}
 
 
 class JobRunner:
@@ -169,8 +179,7 @@ class JobRunner:
                 progress=progress,
                 cache=cache if self.station.cache.enabled else None,
             )
-            rate = station.audio.sample_rate if files["audio"].suffix != ".opus" else 48000
-            write_text_atomic(files["peaks"], json.dumps(peaks(production.programme.samples, rate)))
+            write_text_atomic(files["peaks"], json.dumps(file_peaks(files["audio"])))
         except _Stop as stop:
             if stop.cancelled:
                 self.store.finish(job.id, JobState.CANCELLED, error="cancelled")

@@ -316,3 +316,18 @@ def test_stopping_the_server_puts_the_running_job_back_in_the_queue(tmp_path: Pa
     stopped = store.get(job["id"])
     assert stopped is not None
     assert (stopped.state, stopped.attempts, stopped.completions) == (JobState.QUEUED, 1, 0)
+
+
+def test_waveform_peaks_come_from_the_file(tmp_path: Path) -> None:
+    import numpy as np
+
+    from narrator.serve.worker import file_peaks
+
+    rate = 22050
+    tone = 0.5 * np.sin(2 * np.pi * 440 * np.arange(rate) / rate)
+    path = tmp_path / "half.flac"
+    soundfile.write(path, np.concatenate([tone, np.zeros(rate)]), rate)
+    found = file_peaks(path, points=100)
+    assert found["duration"] == pytest.approx(2.0)
+    assert min(found["peaks"][:50]) == pytest.approx(0.5, abs=0.01)
+    assert max(found["peaks"][50:]) == 0
