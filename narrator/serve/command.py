@@ -56,7 +56,7 @@ def serve_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No access log.")] = False,
 ) -> None:
     """Serve the HTTP API (/v1, docs at /docs) and the editors' web page at /."""
-    from narrator.serve.settings import ServeSettings, is_loopback
+    from narrator.serve.settings import ServeSettings, is_loopback, lock_data_folder
 
     if not is_loopback(host) and token_file is None:
         raise NarratorError(
@@ -81,6 +81,7 @@ def serve_command(
         workers=workers,
         retention_hours=retention_hours,
     )
+    lock = lock_data_folder(settings.data)
     app = create_app(settings)
     uvicorn.run(
         app,
@@ -90,3 +91,4 @@ def serve_command(
         access_log=not quiet,
         proxy_headers=False,
     )
+    lock.close()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-from narrator.errors import InputError
+from narrator.errors import InputError, OutputError
 
 OUTPUT_FORMATS = ("mp3", "ogg", "opus", "flac", "wav")
 
@@ -83,3 +85,19 @@ def load_tokens(path: Path) -> frozenset[str]:
     if short:
         raise InputError(f"{path}: every token must be at least 16 characters long")
     return tokens
+
+
+def lock_data_folder(data: Path) -> IO[bytes]:
+    """Claim the data folder for this process (released when the process ends, however
+    it ends): two servers on one folder would each re-queue the other's running jobs."""
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+        handle = open(data / "serve.lock", "ab")  # noqa: SIM115 - held for the process's life
+    except OSError as exc:
+        raise OutputError(f"{data}: cannot use as the data folder ({exc.strerror})") from None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise OutputError(f"{data}: another narrator serve is using this data folder") from None
+    return handle

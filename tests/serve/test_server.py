@@ -147,3 +147,22 @@ def test_hundred_concurrent_requests(serve: Callable[..., Server]) -> None:
     ARTEFACTS.mkdir(exist_ok=True)
     (ARTEFACTS / "load.json").write_text(json.dumps(figures, indent=2) + "\n")
     print("load:", json.dumps(figures))
+
+
+def test_a_second_server_on_the_same_data_folder_is_refused(
+    serve: Callable[..., Server],
+) -> None:
+    import subprocess
+    import sys
+
+    server = serve()
+    second = subprocess.run(
+        [sys.executable, "-m", "narrator", "serve", "--port", "0", "--data", str(server.data)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert second.returncode != 0
+    assert "another narrator serve is using this data folder" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert httpx.get(f"{server.url}/healthz").status_code == 200
