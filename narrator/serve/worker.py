@@ -144,9 +144,10 @@ class JobRunner:
                 with self._wake:
                     self._wake.wait(timeout=1.0)
                 continue
-            self._run(job)
+            self.run(job)
 
-    def _run(self, job: Job) -> None:
+    def run(self, job: Job) -> None:
+        """Produce one claimed job and record how it ended; never raises."""
         from narrator.pipeline import produce
 
         files = job_files(self.settings, job)
@@ -180,6 +181,8 @@ class JobRunner:
                 cache=cache if self.station.cache.enabled else None,
             )
             write_text_atomic(files["peaks"], json.dumps(file_peaks(files["audio"])))
+            if self.store.cancel_requested(job.id):  # asked after the last sentence
+                raise _Stop(cancelled=True)
         except _Stop as stop:
             if stop.cancelled:
                 self.store.finish(job.id, JobState.CANCELLED, error="cancelled")
