@@ -169,6 +169,8 @@ def create_app(settings: ServeSettings) -> FastAPI:
         """Queue a speech job; 202 with the job, 429 with Retry-After when full."""
         check_text(body.text)
         read_request_text(body.text, body.input)  # bad input fails now, not in the queue
+        if body.voice and body.voice not in {v["id"] for v in voice_list(services.station)}:
+            raise HTTPException(422, f"unknown voice {body.voice!r} (see /v1/voices)")
         try:
             job = services.store.add(
                 body.model_dump(),

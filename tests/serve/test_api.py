@@ -63,6 +63,8 @@ def test_markdown_html_and_ssml_inputs(client: Any) -> None:
             assert [c["title"] for c in chapters] == ["Бірінші", "Екінші"]
     bad = client.post("/v1/speech", json={"text": "<speak><p>жоқ", "input": "ssml"})
     assert bad.status_code == 422 and "SSML" in bad.json()["detail"]
+    unknown = client.post("/v1/speech", json={"text": "Сәлем.", "voice": "kk-nobody"})
+    assert unknown.status_code == 422 and "kk-nobody" in unknown.json()["detail"]
 
 
 def test_cancel_a_queued_and_a_running_job(tmp_path: Path) -> None:

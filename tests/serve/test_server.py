@@ -28,7 +28,9 @@ BULLETIN = (
 def test_produce_poll_and_download_over_http(serve: Callable[..., Server], tmp_path: Path) -> None:
     server = serve()
     with httpx.Client(base_url=server.url, timeout=30) as http:
-        answer = http.post("/v1/speech", json={"text": BULLETIN, "input": "markdown"})
+        answer = http.post(
+            "/v1/speech", json={"text": BULLETIN, "input": "markdown", "template": "bulletin"}
+        )
         assert answer.status_code == 202
         job = wait_for(answer.headers["location"], http.get)
         assert job["state"] == "done", job
@@ -48,7 +50,10 @@ def test_produce_poll_and_download_over_http(serve: Callable[..., Server], tmp_p
         beyond = http.get(f"/v1/jobs/{job['id']}/audio", headers={"Range": f"bytes={size}-"})
         assert beyond.status_code == 416
         chapters = http.get(f"/v1/jobs/{job['id']}/chapters.json").json()["chapters"]
-
+        transcript = http.get(f"/v1/jobs/{job['id']}/transcript.vtt").text
+    # The bulletin template reads the station's intro, headlines and outro around the stories.
+    assert "Назарларыңызға жаңалықтар" in transcript
+    assert "жаңалықтары аяқталды" in transcript
     analysis = analyse(mp3)
     assert analysis.loudness_lufs == pytest.approx(-19.0, abs=1.0)
     assert analysis.true_peak_dbtp <= -1.0
