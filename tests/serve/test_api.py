@@ -208,7 +208,11 @@ def test_service_endpoints_and_headers(client: Any) -> None:
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert "<script src=" in page.text and "<script>" not in page.text
     assert page.headers["x-content-type-options"] == "nosniff"
-    assert client.get("/static/app.js").headers["content-type"].startswith("text/javascript")
+    script = client.get("/static/app.js")
+    assert script.headers["content-type"].startswith("text/javascript")
+    # Text reaches the page through textContent only: no HTML parsing of any string.
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert sink not in script.text
     assert client.get("/healthz").json()["status"] == "ok"
     voices = client.get("/v1/voices").json()
     assert voices["default"] == "kk-espeak" and voices["voices"][0]["id"] == "kk-espeak"

@@ -430,10 +430,10 @@ async function loadRecent() {
       title.textContent = job.title;
       li.append(status, title);
       if (job.state === "done") {
-        li.append(button(t("recent.open"), () => openJob(job)));
+        li.append(button(t("recent.open"), () => openJob(job).catch((error) => say(error.message, true))));
       } else if (job.state === "queued" || job.state === "running") {
         li.append(button(t("recent.cancel"), async () => {
-          await api("/v1/jobs/" + job.id, { method: "DELETE" });
+          await api("/v1/jobs/" + job.id, { method: "DELETE" }).catch(() => {});
           loadRecent();
         }));
       }
@@ -489,7 +489,6 @@ async function loadLexiconPage() {
     rows.push(tr);
   }
   document.querySelector("#lexicon-table tbody").replaceChildren(...rows);
-  state.lexicon = lexicon;
 }
 
 async function addLexiconEntry(event) {
