@@ -92,6 +92,10 @@ class FeedRunner:
             )
             self.last_build.update(
                 summary=summary,
+                new=len(report.new_episodes),
+                pruned=len(report.pruned),
+                articles=report.articles,
+                seconds=round(report.seconds, 1),
                 new_episodes=[episode.id for episode in report.new_episodes],
             )
         except NarratorError as exc:

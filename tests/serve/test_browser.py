@@ -266,7 +266,7 @@ def test_article_markup_shows_as_text(
     )
     build.click()
     wait_until(
-        lambda: "1 new episode" in browser.find_element(By.ID, "feed-state").text,
+        lambda: "1 жаңа шығарылым" in browser.find_element(By.ID, "feed-state").text,
         120,
         "the built feed",
     )

@@ -31,6 +31,7 @@ const STRINGS = {
     "feed.unconfigured": "Станция файлында арна бапталмаған: {p}",
     "feed.building": "Арна жаңартылуда…", "feed.last": "Соңғы жаңарту: {s}",
     "feed.never": "Бұл сервер арнаны әлі жаңартқан жоқ.", "feed.url": "Арна: {u}",
+    "feed.summary": "{n} жаңа шығарылым, {p} өшірілді, дереккөзде {a} мақала ({s} с)",
     "figures": "{d} с · {l} LUFS · шың {p} dBTP · {n} сөйлем · кэштен {h}/{t}",
     "err.busy": "Кезек толы; {s} секундтан кейін қайталаңыз.",
     "err.auth": "Кіру белгісін енгізіңіз.",
@@ -68,6 +69,7 @@ const STRINGS = {
     "feed.unconfigured": "The station file sets up no feed: {p}",
     "feed.building": "Building the feed…", "feed.last": "Last build: {s}",
     "feed.never": "This server has not built the feed yet.", "feed.url": "Feed: {u}",
+    "feed.summary": "{n} new episode(s), {p} pruned, {a} article(s) in the sources ({s} s)",
     "figures": "{d} s · {l} LUFS · peak {p} dBTP · {n} sentences · {h}/{t} from cache",
     "err.busy": "The queue is full; try again in {s} seconds.",
     "err.auth": "Enter your access token.",
@@ -515,7 +517,11 @@ async function loadFeedPage() {
   if (!feed.configured) lines.push(t("feed.unconfigured", { p: feed.problem || "" }));
   if (feed.feed_url) lines.push(t("feed.url", { u: feed.feed_url }));
   if (feed.building) lines.push(t("feed.building"));
-  else if (feed.last_build) lines.push(t("feed.last", { s: feed.last_build.error || feed.last_build.summary || "" }));
+  else if (feed.last_build) {
+    const b = feed.last_build;
+    const summary = b.error || t("feed.summary", { n: b.new, p: b.pruned, a: b.articles, s: b.seconds });
+    lines.push(t("feed.last", { s: summary }));
+  }
   else lines.push(t("feed.never"));
   $("feed-state").textContent = lines.join(" · ");
   $("feed-build").disabled = !feed.configured || feed.building;
