@@ -6,7 +6,7 @@ SUM := $(shell cksum < pyproject.toml | cut -d' ' -f1)
 INSTALLED := $(VENV)/.installed-$(SUM)
 INSTALLED_TEST := $(VENV)/.installed-test-$(SUM)
 
-.PHONY: demo test lint format bench test-coqui clean
+.PHONY: demo test lint format bench test-coqui clean browser
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (Python 3.11+ is needed; set PYTHON=...)" >&2; exit 1; }
@@ -27,8 +27,13 @@ demo: $(INSTALLED)
 	$(BIN)/narrator speak examples/seed-article.txt -o output/seed-article.mp3 --station examples/station.toml
 	$(BIN)/narrator check output/seed-article.mp3 --station examples/station.toml
 
-test: $(INSTALLED_TEST)
+test: $(INSTALLED_TEST) browser
 	$(BIN)/python -m pytest -m "not coqui"
+
+# The web page's tests drive Debian's Chromium through chromium-driver (needs root).
+browser:
+	@{ command -v chromium && command -v chromedriver; } >/dev/null 2>&1 || { apt-get update -q && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver </dev/null; }
 
 lint: $(INSTALLED_TEST)
 	$(BIN)/ruff check .

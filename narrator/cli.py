@@ -15,6 +15,7 @@ from narrator.console import progress_bar, stderr
 from narrator.engines.commands import voices_app
 from narrator.errors import NarratorError
 from narrator.feed.commands import cache_app, feed_app
+from narrator.serve.command import serve_command
 
 app = typer.Typer(
     name="narrator",
@@ -27,6 +28,7 @@ log = logging.getLogger("narrator")
 app.add_typer(voices_app, name="voices")
 app.add_typer(feed_app, name="feed", help="Publish a podcast feed of the newsroom's articles.")
 app.add_typer(cache_app, name="cache", help="The cache of synthesised segments.")
+app.command("serve")(serve_command)
 
 
 def _version(value: bool) -> None:
