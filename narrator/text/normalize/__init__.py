@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from narrator.text.normalize.lexicon import Lexicon, load_lexicon
 from narrator.text.normalize.semiotic import Span
 from narrator.text.normalize.tables import abbreviations
-from narrator.text.normalize.tagger import tag
+from narrator.text.normalize.taggers import tag
 from narrator.text.normalize.verbalizer import verbalize
 
 NORMALIZER_VERSION = "1.6.0"

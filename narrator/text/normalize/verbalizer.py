@@ -25,7 +25,7 @@ from narrator.text.normalize import (
 from narrator.text.normalize.endings import inflect, instrumental_particle
 from narrator.text.normalize.latin_fallback import read_latin
 from narrator.text.normalize.semiotic import Tagged
-from narrator.text.normalize.tagger import candidate_re
+from narrator.text.normalize.taggers import candidate_re
 
 
 def _say_latin(tagged: Tagged, *, formal: bool) -> str:
