@@ -16,14 +16,20 @@ from narrator.text.normalize.endings import Ending, inflect, ordinal_suffix
 ONES = ("нөл", "бір", "екі", "үш", "төрт", "бес", "алты", "жеті", "сегіз", "тоғыз")
 TENS = ("", "он", "жиырма", "отыз", "қырық", "елу", "алпыс", "жетпіс", "сексен", "тоқсан")
 SCALES = (
+    (10**33, "дециллион"),
+    (10**30, "нониллион"),
+    (10**27, "октиллион"),
+    (10**24, "септиллион"),
+    (10**21, "секстиллион"),
+    (10**18, "квинтиллион"),
     (10**15, "квадриллион"),
     (10**12, "триллион"),
     (10**9, "миллиард"),
     (10**6, "миллион"),
     (10**3, "мың"),
 )
-# Numbers from this length on are read digit by digit (no scale word above квадриллион).
-DIGIT_BY_DIGIT_FROM = 19
+# Numbers from this length on are read digit by digit (no scale word above дециллион).
+DIGIT_BY_DIGIT_FROM = 37
 COLLECTIVE_WORDS = {
     1: "біреу",
     2: "екеу",
@@ -78,7 +84,7 @@ def _cardinal_int(n: int, formal: bool) -> str:
 def cardinal(number: int | str, *, formal: bool = False) -> str:
     """Cardinal words for a non-negative integer or a digit string.
 
-    Leading zeros are read as нөл (``"05"`` → нөл бес); strings of 19 digits or more
+    Leading zeros are read as нөл (``"05"`` → нөл бес); strings of 37 digits or more
     are read digit by digit.
     """
     digits = str(number) if isinstance(number, int) else number

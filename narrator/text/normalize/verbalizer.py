@@ -10,7 +10,9 @@ from narrator.text.normalize import (
     cardinal,
     date,
     decimal,
+    dimension,
     fraction,
+    identifier,
     letters,
     measure,
     money,
@@ -21,6 +23,7 @@ from narrator.text.normalize import (
     score,
     telephone,
     time,
+    web,
 )
 from narrator.text.normalize.endings import inflect, instrumental_particle
 from narrator.text.normalize.latin_fallback import read_latin
@@ -52,6 +55,9 @@ VERBALIZERS: dict[str, Callable[..., str]] = {
     "money": money.verbalize,
     "measure": measure.verbalize,
     "telephone": telephone.verbalize,
+    "identifier": identifier.verbalize,
+    "dimension": dimension.verbalize,
+    "web": web.verbalize,
     "roman": roman.verbalize,
     "abbreviation": abbreviation.verbalize,
     "lexicon": abbreviation.verbalize,

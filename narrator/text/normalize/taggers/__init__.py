@@ -31,13 +31,14 @@ from collections.abc import Callable
 from narrator.text.normalize.lexicon import Lexicon
 from narrator.text.normalize.semiotic import Tagged
 from narrator.text.normalize.taggers.abbreviation import handle_abbreviation, handle_caps
-from narrator.text.normalize.taggers.common import HYPHENS, USER_LEXICON, candidate_re
+from narrator.text.normalize.taggers.common import HYPHENS, USER_LEXICON, candidate_re, with_ending
 from narrator.text.normalize.taggers.latin import handle_latin
 from narrator.text.normalize.taggers.number import handle_digit, handle_sign
 from narrator.text.normalize.taggers.ordinal import share_ordinal_context
 from narrator.text.normalize.taggers.roman import tag_roman
 from narrator.text.normalize.taggers.symbol import handle_symbol
 from narrator.text.normalize.taggers.user_lexicon import lexicon_span
+from narrator.text.normalize.taggers.web import match_address
 
 __all__ = ["HANDLERS", "candidate_re", "tag"]
 
@@ -55,11 +56,20 @@ def _handle_roman(text: str, m: re.Match[str]) -> Tagged | None:
     return handle_caps(text, m)
 
 
+def _handle_model(text: str, m: re.Match[str]) -> Tagged | None:
+    """A capital letter of a model name: Протон-М, Ту-154М, Т-72 (said by its name)."""
+    return with_ending(text, Tagged(m.start(), m.end(), "letters", words=m.group(0)))
+
+
+# Candidates where a web address or an e-mail may start.
+_ADDRESS_STARTS = frozenset({"latin", "roman", "caps"})
+
 HANDLERS: dict[str, Callable[[str, re.Match[str]], Tagged | None]] = {
     "digit": handle_digit,
     "sign": handle_sign,
     "symbol": handle_symbol,
     "roman": _handle_roman,
+    "model": _handle_model,
     "latin": handle_latin,
     "caps": handle_caps,
     "abbreviation": handle_abbreviation,
@@ -108,7 +118,10 @@ def _tag(text: str, lexicon: Lexicon | None) -> list[Tagged]:
             break
         else:
             try:
-                tagged = HANDLERS[m.lastgroup or "digit"](text, m)
+                kind = m.lastgroup or "digit"
+                tagged = match_address(text, m.start()) if kind in _ADDRESS_STARTS else None
+                if tagged is None:
+                    tagged = HANDLERS[kind](text, m)
             except Exception:  # an unforeseen shape must not stop a bulletin: leave it as written
                 tagged = None
             if tagged is None or tagged.end <= pos:
@@ -118,6 +131,15 @@ def _tag(text: str, lexicon: Lexicon | None) -> list[Tagged]:
         # a span stuck to a word (ЖАҢА$1, НАТО-ҚТЖ) is said as words of its own
         if not tagged.prefix and tagged.start > 0 and text[tagged.start - 1].isalpha():
             tagged.prefix = " "
+        elif (
+            not tagged.prefix
+            and spans
+            and spans[-1].end == tagged.start
+            and not spans[-1].tail
+            and text[tagged.start - 1].isdigit()
+            and text[tagged.start].isalpha()
+        ):
+            tagged.prefix = " "  # 5G → бес джи
         elif (
             not tagged.prefix
             and tagged.start > 1

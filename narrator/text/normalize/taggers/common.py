@@ -93,12 +93,15 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
     listed += [_capitalised(w) for w in listed if sum(ch.isalpha() for ch in w) >= 3]
     after_letter = "" if at_boundary else NOT_AFTER_LETTER
     after_dot = "" if at_boundary else r"(?<!\.)"
+    after_digit_or_hyphen = "" if at_boundary else rf"(?<=[{HYPHENS}0-9])"
     return re.compile(
         rf"""
           (?P<digit>[0-9])
         | (?P<sign>[{MINUS_SIGNS}+](?=[0-9]))
-        | (?P<symbol>[{CURRENCY_SIGNS}№%‰±½¼¾⅓⅔°℃&²³])
+        | (?P<symbol>[{CURRENCY_SIGNS}№%‰±½¼¾⅓⅔°℃&²³#@]|\++(?![0-9]))
         | (?P<roman>{after_letter}[IVXLCDMІХ]+(?:{NOT_BEFORE_LETTER}|(?=ғ{{1,2}}\.)))
+        | (?P<model>{after_digit_or_hyphen}[{UPPER}](?![{CYRILLIC}A-Za-z])
+            | {after_letter}[{UPPER}](?=[{HYPHENS}][0-9]))
         | (?P<latin>[A-Za-z])
         | (?P<caps>{after_letter}[{UPPER}]{{2,}}(?![{CYRILLIC}A-Za-z]))
         | (?P<abbreviation>{after_letter}{after_dot}(?:{alternation(listed)}){NOT_BEFORE_LETTER})

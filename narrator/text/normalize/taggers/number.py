@@ -9,7 +9,12 @@ import re
 
 from narrator.text.normalize.semiotic import Amount, Tagged
 from narrator.text.normalize.tables import currencies, scales
-from narrator.text.normalize.taggers.cardinal import parse_signed_atom, scale_re, sign_word
+from narrator.text.normalize.taggers.cardinal import (
+    is_count_word,
+    parse_signed_atom,
+    scale_re,
+    sign_word,
+)
 from narrator.text.normalize.taggers.common import (
     HYPHENS,
     MINUS_SIGNS,
@@ -20,7 +25,9 @@ from narrator.text.normalize.taggers.common import (
 )
 from narrator.text.normalize.taggers.context import keeps_full_stop
 from narrator.text.normalize.taggers.date import match_numeric_date
+from narrator.text.normalize.taggers.dimension import match_dimension
 from narrator.text.normalize.taggers.fraction import match_fraction
+from narrator.text.normalize.taggers.identifier import match_identifier
 from narrator.text.normalize.taggers.measure import read_unit
 from narrator.text.normalize.taggers.money import currency_sign_after
 from narrator.text.normalize.taggers.ordinal import attach_ending, classify_by_context
@@ -28,7 +35,7 @@ from narrator.text.normalize.taggers.percent import PERCENT_RE
 from narrator.text.normalize.taggers.range import RANGE_DASH_RE, join_before_interval
 from narrator.text.normalize.taggers.score import match_score
 from narrator.text.normalize.taggers.telephone import match_local_phone, match_phone
-from narrator.text.normalize.taggers.time import CLOCK_RE, match_clock
+from narrator.text.normalize.taggers.time import CLOCK_RE, drop_clock_zero, match_clock
 from narrator.text.normalize.taggers.year import year_rest
 
 
@@ -103,9 +110,14 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
         tagged.cls = "ordinal"
     elif cls in ("cardinal", "range") and tagged.ending is None and not tagged.tail:
         classify_by_context(text, tagged)
+        drop_clock_zero(text, tagged)
     elif cls in ("cardinal", "range") and tagged.tail.startswith(" "):
         noun = tagged.tail.strip().lower()
-        if year_rest(noun) is not None and all(n.digits.isdigit() for n in numbers):
+        if (
+            year_rest(noun) is not None
+            and all(n.digits.isdigit() for n in numbers)
+            and not (tagged.cls in ("cardinal", "range") and is_count_word(noun))
+        ):
             tagged.cls = "year"
     join_before_interval(text, tagged)
     take_particle(text, tagged)
@@ -115,13 +127,25 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
 def _tag_special_number(text: str, start: int) -> Tagged | None:
     """Phone numbers, numeric dates, clock times, scores and fractions."""
     ch = text[start]
+    if ch == "8":
+        identifier = match_identifier(text, start)
+        if identifier is not None:
+            return identifier
     if ch in "+8":
         phone = match_phone(text, start)
         if phone is not None:
             return phone
     if not ch.isdigit():
         return None
-    for match in (match_local_phone, match_numeric_date, match_clock, match_score, match_fraction):
+    for match in (
+        match_identifier,
+        match_local_phone,
+        match_numeric_date,
+        match_clock,
+        match_score,
+        match_fraction,
+        match_dimension,
+    ):
         tagged = match(text, start)
         if tagged is not None:
             return tagged

@@ -8,6 +8,7 @@ import re
 
 from narrator.text.normalize.endings import Ending, parse_ending
 from narrator.text.normalize.semiotic import Tagged
+from narrator.text.normalize.taggers.cardinal import is_count_word
 from narrator.text.normalize.taggers.common import (
     ENDING_RE,
     HYPHENS,
@@ -32,7 +33,8 @@ PARTICLES = frozenset({"ақ", "ау", "ай", "мыс", "ғой", "ды", "ші
 SEPARATE_WORDS = frozenset({"шақты", "шамасы", "шамасында"})
 
 
-# A bare number before сынып / курс is a grade (ordinal) when pupils or students follow.
+# A bare number before сынып / курс is a grade (ordinal) when pupils or students follow,
+# or when сынып has an ending (1 сыныпқа, 2 курста).
 GRADE_WORDS = frozenset({"сынып", "курс"})
 
 
@@ -65,6 +67,10 @@ def attach_ending(text: str, tagged: Tagged, *, plain_number: bool) -> None:
         return
     if separator in HYPHENS and suffix in SEPARATE_WORDS:
         tagged.tail = f" {suffix}"  # 20-шақты → жиырма шақты
+        tagged.end = m.end()
+        return
+    if separator in HYPHENS and plain_number and is_count_word(suffix, next_word(text, m.end())[0]):
+        tagged.tail = f" {suffix}"  # 4-бөлмелі → төрт бөлмелі, 30-жылдығы → отыз жылдығы
         tagged.end = m.end()
         return
     if separator in HYPHENS and plain_number and not is_dotted_abbreviation(text, m):
@@ -118,7 +124,7 @@ def classify_by_context(text: str, tagged: Tagged) -> None:
         rest = stem_and_rest(word, grade)
         plural = rest is not None and (parse_ending(rest) or Ending(())).has("pl")
         # 10-11 сынып оқушылары, 1-11 сыныптар: grades (a count takes a singular noun)
-        if plural or (rest == "" and following.startswith(GRADE_HOLDERS)):
+        if plural or rest or (rest == "" and following.startswith(GRADE_HOLDERS)):
             tagged.amount, tagged.cls = as_ordinal(tagged.amount), "ordinal"
         return
     if word == "оқу" and all(1000 <= v <= 2199 for v in values):

@@ -16,11 +16,12 @@ from narrator.text.normalize.taggers.common import (
     with_ending,
 )
 from narrator.text.normalize.taggers.number import tag_number
+from narrator.text.normalize.taggers.web import match_tag_or_handle
 
 # Symbols said as a word when no number goes with them.
 SYMBOL_WORDS = {
     "%": "пайыз", "‰": "промилле", "°": "градус", "℃": "градус", "&": "және", "№": "нөмір",
-    "±": "плюс-минус",
+    "±": "плюс-минус", "@": "эт",
 }  # fmt: skip
 
 
@@ -29,6 +30,27 @@ def handle_symbol(text: str, m: re.Match[str]) -> Tagged | None:
     ² or ³, or a symbol said as a word (%, °, &)."""
     start = m.start()
     ch = m.group(0)
+    if ch[0] == "+":  # ОПЕК+ → ОПЕК плюс, C++ → Си плюс плюс
+        tagged = with_ending(
+            text, Tagged(start, m.end(), "abbreviation", words=" ".join(["плюс"] * len(ch)))
+        )
+        tagged.prefix = " " if start > 0 and text[start - 1].isalnum() else ""
+        if text[tagged.end : tagged.end + 1].isalnum():
+            tagged.tail = " "
+        return tagged
+    if ch in "#@":
+        found = match_tag_or_handle(text, start)
+        if found is not None:
+            return found
+        if ch == "#" and text[start + 1 : start + 2].isdigit():  # #1 → бірінші, as №
+            tagged = tag_number(text, start + 1, forced_ordinal=True)
+            tagged.start = start
+            return tagged
+        if ch == "#":  # a lone # is not said
+            return Tagged(start, start + 1, "abbreviation", words="")
+        return Tagged(
+            start, start + 1, "abbreviation", words=SYMBOL_WORDS[ch], prefix=" ", tail=" "
+        )
     following = text[start + 1 : start + 3]
     if (ch in CURRENCY_SIGNS and following[:1].isdigit()) or (
         following[:1] in GROUP_SPACES and following[1:2].isdigit() and ch in CURRENCY_SIGNS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from narrator.text.normalize.semiotic import Amount, Number, Tagged
 from narrator.text.normalize.taggers.common import HYPHENS, take_particle, with_ending
@@ -70,3 +71,20 @@ def match_clock(text: str, start: int) -> Tagged | None:
     if int(hour) <= 24 and int(minute) < 60 and not word.startswith("есе"):
         return tag_clock(text, start, clock.end(), hour, minute)
     return None
+
+
+# Words after which a zero-padded number is an hour or a minute: 04 сағат 15 минутта.
+CLOCK_UNITS = ("сағат", "минут", "секунд")
+
+
+def drop_clock_zero(text: str, tagged: Tagged) -> None:
+    """A zero-padded hour or minute before сағат / минут is said without нөл
+    (04 сағат 05 минут → төрт сағат бес минут)."""
+    amount = tagged.amount
+    if tagged.cls != "cardinal" or amount is None or len(amount.numbers) != 1:
+        return
+    number = amount.numbers[0]
+    if number.fraction is not None or len(number.digits) != 2 or number.digits[0] != "0":
+        return
+    if next_word(text, tagged.end)[0].startswith(CLOCK_UNITS):
+        tagged.amount = replace(amount, numbers=(replace(number, digits=number.digits[1]),))

@@ -1,0 +1,102 @@
+"""Identifiers and codes: numbers that name something rather than count it, said digit
+by digit or in their written groups, never as quantities, ordinals or years.
+
+What makes a number an identifier:
+- a cue word before it (``data/identifier_cues.tsv``): Код 12345, ЖСН 850101300123,
+  пошта индексі 050013, PIN-код 1234, шот 4400..., or after it: KC 921 рейсі;
+- its shape: a zero-led run of four or more digits (050013, 0012) or four groups of four
+  digits (a card number, 4400 4301 2345 6789);
+- a version: a dotted number with two dots or more (17.2.1), or one dot after a Latin
+  name or next to нұсқа / версия (iOS 17.2, Web 2.0, 2.0 нұсқасы), said with нүкте.
+
+Readings (``values`` hold the written groups, ``words`` the reading):
+- digits: every digit, groups apart: ЖСН 850101300123 → сегіз бес нөл бір нөл бір үш
+  нөл нөл бір екі үш; 4400 4301 → төрт төрт нөл нөл, төрт үш нөл бір.
+- number: each group a cardinal: рейс 2021 → екі мың жиырма бір.
+- version: the parts as cardinals joined by нүкте: iOS 17.2 → ... он жеті нүкте екі.
+"""
+
+from __future__ import annotations
+
+import re
+
+from narrator.text.normalize.semiotic import Tagged
+from narrator.text.normalize.tables import identifier_cues
+from narrator.text.normalize.taggers.common import with_ending
+from narrator.text.normalize.taggers.context import next_word
+from narrator.text.normalize.taggers.measure import read_unit
+
+# Groups of digits written with spaces or hyphens between them.
+_GROUPS_RE = re.compile(r"[0-9]+(?:[ \u00a0\-][0-9]+)*(?![0-9])")
+_CARD_RE = re.compile(r"[0-9]{4}(?:([ \u00a0\-])[0-9]{4}(?:\1[0-9]{4}){2})(?![0-9])")
+_ZERO_LED_RE = re.compile(r"0[0-9]{3,}(?![0-9]|[.,:/][0-9])")
+# A time, decimal, fraction or date goes on after the digits: not an identifier.
+_NUMBER_GOES_ON_RE = re.compile(r"[.,:/][0-9]")
+_VERSION_RE = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,4}){1,3}(?![0-9]|\.[0-9])")
+# The word before a number, with a colon, № or a dash between them.
+_WORD_BEFORE_RE = re.compile(r"([^\W\d_](?:[\w\-]*[^\W\d_])?)[ \u00a0]*[:№#]?[ \u00a0]*\Z")
+_LATIN_NAME_BEFORE_RE = re.compile(r"(?<![^\W\d_])[A-Za-z][A-Za-z\-]*[ \u00a0]+\Z")
+_VERSION_WORDS = ("нұсқа", "версия")
+_SCALE_OR_PERCENT_RE = re.compile(r"[ \u00a0]?(?:%|млн|млрд|трлн|мың)")
+
+
+def _cue_before(text: str, start: int) -> str | None:
+    m = _WORD_BEFORE_RE.search(text, max(0, start - 24), start)
+    if m is None:
+        return None
+    entry = identifier_cues().get(m.group(1).lower())
+    if entry is None or "after" in entry.flags:
+        return None
+    return entry.spoken
+
+
+def _cue_after(text: str, end: int) -> str | None:
+    word, _, _ = next_word(text, end)
+    entry = identifier_cues().get(word)
+    return entry.spoken if entry is not None and "after" in entry.flags else None
+
+
+def _is_version(text: str, start: int, end: int, dots: int) -> bool:
+    if dots >= 2:
+        return True
+    if _SCALE_OR_PERCENT_RE.match(text, end) or read_unit(text, end, "") is not None:
+        return False  # USD 1.5 млн is an amount
+    before = text[max(0, start - 24) : start]
+    if _LATIN_NAME_BEFORE_RE.search(before):
+        return True
+    previous = _WORD_BEFORE_RE.search(before)
+    following, _, _ = next_word(text, end)
+    return following.startswith(_VERSION_WORDS) or (
+        previous is not None and previous.group(1).lower().startswith(_VERSION_WORDS)
+    )
+
+
+def match_identifier(text: str, start: int) -> Tagged | None:
+    """An identifier starting at ``start`` (a digit), or None."""
+    if start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".,"):
+        return None
+    version = _VERSION_RE.match(text, start)
+    if version is not None:
+        parts = version.group(0).split(".")
+        is_date_or_grouped = all(len(p) == 3 for p in parts[1:]) or (
+            len(parts) == 3 and len(parts[2]) in (2, 4) and len(parts[1]) <= 2
+        )
+        if not is_date_or_grouped and _is_version(text, start, version.end(), len(parts) - 1):
+            return _tagged(text, start, version.end(), "version", parts)
+    groups = _GROUPS_RE.match(text, start)
+    if groups is None or _NUMBER_GOES_ON_RE.match(text, groups.end()):
+        return None
+    reading = _cue_before(text, start) or _cue_after(text, groups.end())
+    if reading is not None:
+        return _tagged(text, start, groups.end(), reading, re.findall(r"[0-9]+", groups.group(0)))
+    card = _CARD_RE.match(text, start)
+    if card is not None:
+        return _tagged(text, start, card.end(), "digits", re.findall(r"[0-9]+", card.group(0)))
+    zero_led = _ZERO_LED_RE.match(text, start)
+    if zero_led is not None:
+        return _tagged(text, start, zero_led.end(), "digits", [zero_led.group(0)])
+    return None
+
+
+def _tagged(text: str, start: int, end: int, reading: str, groups: list[str]) -> Tagged:
+    return with_ending(text, Tagged(start, end, "identifier", words=reading, values=tuple(groups)))
