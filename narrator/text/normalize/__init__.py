@@ -8,11 +8,15 @@ left that a Kazakh voice cannot say.
 
 from __future__ import annotations
 
+import builtins
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from narrator.text.normalize.lexicon import Lexicon, load_lexicon
+from narrator.text.normalize.numbers import ONES
 from narrator.text.normalize.semiotic import Span
 from narrator.text.normalize.tables import abbreviations
 from narrator.text.normalize.taggers import tag
@@ -92,10 +96,53 @@ def _spans(text: str, register: str, lexicon: Lexicon | None) -> list[Span]:
     return spans
 
 
+@cache
+def _digit_tables() -> tuple[dict[int, str], re.Pattern[str]]:
+    """Decimal digits of other scripts (٣, ３) → ASCII, and a regex of every character
+    that is still a digit after tagging (ASCII ones left by a failed span, ², ①)."""
+    to_ascii: dict[int, str] = {}
+    others: list[str] = []
+    # builtins.range: the package's submodule range.py shadows the builtin here
+    for code in builtins.range(0x80, sys.maxunicode + 1):
+        char = chr(code)
+        if not char.isdigit():
+            continue
+        if unicodedata.decimal(char, None) is not None:
+            to_ascii[code] = str(unicodedata.decimal(char))
+        others.append(re.escape(char))
+    return to_ascii, re.compile(f"[0-9{''.join(others)}]+")
+
+
+_NON_ASCII_DIGIT_RE = re.compile(r"(?![0-9])\d")
+
+
+def _ascii_digits(text: str) -> str:
+    """Decimal digits of any script written as ASCII digits, so that they are read."""
+    if _NON_ASCII_DIGIT_RE.search(text) is None:
+        return text
+    return text.translate(_digit_tables()[0])
+
+
+def _say_left_digits(spoken: str) -> str:
+    """Digits nothing else read (a span that failed, ², ①): said digit by digit, as
+    words of their own."""
+    if spoken.isascii() and not any("0" <= ch <= "9" for ch in spoken):
+        return spoken
+    pattern = _digit_tables()[1]
+
+    def say(m: re.Match[str]) -> str:
+        words = " ".join(ONES[unicodedata.digit(ch, 0) % 10] for ch in m.group(0) if ch.isdigit())
+        before = " " if m.start() > 0 and spoken[m.start() - 1].isalnum() else ""
+        after = " " if spoken[m.end() : m.end() + 1].isalnum() else ""
+        return f"{before}{words}{after}"
+
+    return pattern.sub(say, spoken)
+
+
 def explain(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> list[Span]:
     """Every non-plain span of ``text``: where it is, what was written, its class and
     what is said for it."""
-    return _spans(text, register, lexicon)
+    return _spans(_ascii_digits(text), register, lexicon)
 
 
 def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> str:
@@ -104,6 +151,7 @@ def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = No
     ``register="formal"`` says бір жүз / бір мың; ``lexicon`` is a user lexicon applied
     before the built-in tables. Deterministic, idempotent, and never raises on text.
     """
+    text = _ascii_digits(text)
     pieces: list[str] = []
     pos = 0
     for span in _spans(text, register, lexicon):
@@ -111,7 +159,7 @@ def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = No
         pieces.append(span.spoken)
         pos = span.end
     pieces.append(text[pos:])
-    return "".join(pieces)
+    return _say_left_digits("".join(pieces))
 
 
 _PROBLEM_RE = re.compile(

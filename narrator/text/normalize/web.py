@@ -21,12 +21,13 @@ from narrator.text.normalize import numbers
 from narrator.text.normalize.latin_fallback import read_latin
 from narrator.text.normalize.semiotic import Tagged
 from narrator.text.normalize.tables import web_words
+from narrator.text.normalize.taggers import candidate_re
 
 POINT = "нүкте"
 SLASH = "қиғаш сызық"
 AT = "эт"
 HASHTAG = "хэштег"
-_PIECE_RE = re.compile(r"[A-Za-z]+|[0-9]+|[^\W\d_]+")
+_PIECE_RE = re.compile(r"[A-Za-z]+|[0-9]+|[^\W\d_A-Za-z]+")
 _SCHEME_RE = re.compile(r"(?:https?://)?(?:www\.)?", re.IGNORECASE)
 
 
@@ -67,8 +68,18 @@ def _say_hashtag_words(tag: str) -> str:
 
 
 def verbalize(tagged: Tagged, *, formal: bool) -> str:
-    """``words`` is the kind (url, email, hashtag, handle); ``values`` the written form."""
-    del formal
+    """``words`` is the kind (url, email, hashtag, handle); ``values`` the written form.
+    What the readers give is normalised again when it holds something to expand (a
+    hashtag #АҚШ, a Latin reading тг), so that the result is a fixed point."""
+    spoken = _say(tagged)
+    if candidate_re().search(spoken):
+        from narrator.text.normalize import normalize
+
+        spoken = normalize(spoken, register="formal" if formal else "news")
+    return spoken
+
+
+def _say(tagged: Tagged) -> str:
     written = tagged.values[0]
     if tagged.words == "hashtag":
         return f"{HASHTAG} {_say_hashtag_words(written[1:])}".strip()

@@ -145,7 +145,7 @@ def _tag(text: str, lexicon: Lexicon | None) -> list[Tagged]:
             and tagged.start > 1
             and text[tagged.start - 1] in HYPHENS
             and not text[tagged.start - 2].isspace()
-            and tagged.cls in ("abbreviation", "letters")
+            and tagged.cls in ("abbreviation", "letters", "mixed")
         ):
             tagged.start -= 1
             tagged.prefix = " "

@@ -10,32 +10,40 @@ from __future__ import annotations
 import re
 
 from narrator.text.normalize.semiotic import Tagged
+from narrator.text.normalize.tables import abbreviations
 from narrator.text.normalize.taggers.common import CYRILLIC, with_ending
 
 _TRAILING = ".,;:!?)»\"'’”"
-_URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>«»\"“”]+", re.IGNORECASE)
-_EMAIL_RE = re.compile(
-    rf"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9{CYRILLIC}\-]+(?:\.[A-Za-z0-9{CYRILLIC}\-]+)+"
-)
+# The characters of an address: the ASCII ones of a URL (a Cyrillic word stuck to an
+# address is read as a word of its own).
+_URL_CHARS = r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]"
+_URL_RE = re.compile(rf"(?:https?://|www\.){_URL_CHARS}+", re.IGNORECASE)
+_EMAIL_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+\-]*@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 # A bare domain: a name and a known top-level domain (Tengrinews.kz, egov.kz).
 _DOMAIN_RE = re.compile(
     r"[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.(?:kz|ru|com|org|net|gov|edu|info|io|tv|uk|kg|uz)"
-    r"(?![\w\-]|\.[A-Za-z0-9])(?:/[^\s<>«»\"“”]*)?",
+    rf"(?![\w\-]|\.[A-Za-z0-9])(?:/{_URL_CHARS}*)?",
     re.IGNORECASE,
 )
-_HASHTAG_RE = re.compile(r"#[^\W\d_]\w*")
+_HASHTAG_RE = re.compile(rf"#[A-Za-z{CYRILLIC}][A-Za-z0-9{CYRILLIC}_]*")
 _HANDLE_RE = re.compile(r"@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
 
 
+# What may not stand right before an address: it would be inside a word or an address.
+_STUCK_BEFORE_RE = re.compile(rf"[A-Za-z0-9{CYRILLIC}@.#_\-]")
+
+
 def _web_span(text: str, start: int, end: int, kind: str) -> Tagged:
-    written = text[start:end].rstrip(_TRAILING)
+    written = text[start:end]
+    if kind in ("url", "email"):
+        written = written.rstrip(_TRAILING)  # the full stop of the sentence, a bracket
     tagged = Tagged(start, start + len(written), "web", words=kind, values=(written,))
     return with_ending(text, tagged)
 
 
 def match_address(text: str, start: int) -> Tagged | None:
     """A web address, e-mail or bare domain starting at ``start``, or None."""
-    if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "@.#"):
+    if start > 0 and _STUCK_BEFORE_RE.match(text[start - 1]):
         return None  # inside a word, or the rest of an address already read
     for pattern, kind in ((_URL_RE, "url"), (_EMAIL_RE, "email"), (_DOMAIN_RE, "url")):
         m = pattern.match(text, start)
@@ -46,8 +54,13 @@ def match_address(text: str, start: int) -> Tagged | None:
 
 def match_tag_or_handle(text: str, start: int) -> Tagged | None:
     """A hashtag or an @handle at ``start`` (on # or @), or None."""
-    if start > 0 and text[start - 1].isalnum():
+    if start > 0 and _STUCK_BEFORE_RE.match(text[start - 1]):
         return None  # an e-mail's @ or a symbol inside a word
     pattern, kind = (_HASHTAG_RE, "hashtag") if text[start] == "#" else (_HANDLE_RE, "handle")
     m = pattern.match(text, start)
-    return None if m is None else _web_span(text, start, m.end(), kind)
+    if m is None:
+        return None
+    end = m.end()
+    if kind == "hashtag" and text[start + 1 : end + 1] in abbreviations():
+        end += 1  # #ж. is a hashtag of ж., said with its full stop
+    return _web_span(text, start, end, kind)
