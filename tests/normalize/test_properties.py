@@ -98,20 +98,62 @@ MIXED_ALPHABET = (
 )
 
 
+def assert_sound(text: str) -> None:
+    """Issue 14's three properties: no exception, no digit left, idempotent."""
+    once = normalize(text)
+    assert not any(ch.isdigit() for ch in once), once
+    assert normalize(once) == once
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.text())
 def test_arbitrary_text_never_raises_and_is_idempotent(text: str) -> None:
-    once = normalize(text)
-    assert normalize(once) == once
+    assert_sound(text)
     explain(text)
-    check(once)
+    check(normalize(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=()), max_size=60))
+def test_any_code_point_even_lone_surrogates(text: str) -> None:
+    assert_sound(text)
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=MIXED_ALPHABET, max_size=80))
 def test_mixed_scripts_never_raise_and_are_idempotent(text: str) -> None:
-    once = normalize(text)
-    assert normalize(once) == once
+    assert_sound(text)
+
+
+# Pieces that mix scripts the way the fuzzed inputs of issue 14 did: Latin capitals
+# that look Cyrillic next to another script, digits of other scripts, addresses.
+LOOKALIKES = "aceiopxyABCEHIKMOPTXаеорсухіАВЕКМНОРСТХІ"
+OTHER_SCRIPTS = "בגדאשعربΑΒΓαβγ中文日本한국ไทยहि"
+OTHER_DIGITS = "٠١٢٣٤٥٦٧٨٩۰۱۲०१२３４²³¹⁴₁①"
+PIECES = (
+    "2025 жылы", "1-қаңтар", "5%-ке", "ҚР", "АҚШ", "т.б.", "млн", "км-ге", "19:45-те",
+    "XXI ғасыр", "ж.", "ғ.", "№ 7", "$15", "9х9 м", "ОПЕК+", "info@halyk.kz", "#Қазақстан",
+    "@user", "https://gov.kz/a", "Код 050013", "iOS 17.2", "Протон-М", "5G", "4-бөлмелі",
+    "04 сағат", "Zürich", "НАТО-ға", "+77011234567",
+)  # fmt: skip
+
+
+@st.composite
+def mixed_pieces(draw: st.DrawFn) -> str:
+    pools = st.sampled_from((LOOKALIKES, OTHER_SCRIPTS, OTHER_DIGITS, MIXED_ALPHABET))
+    piece = st.one_of(
+        st.sampled_from(PIECES),
+        pools.flatmap(lambda pool: st.text(alphabet=pool, min_size=1, max_size=6)),
+    )
+    joiner = st.sampled_from(("", "", " ", "-", "\n"))
+    parts = draw(st.lists(st.tuples(piece, joiner), min_size=1, max_size=8))
+    return "".join(p + j for p, j in parts)
+
+
+@settings(max_examples=400, deadline=None)
+@given(mixed_pieces())
+def test_lookalikes_other_scripts_and_digits_are_sound(text: str) -> None:
+    assert_sound(text)
 
 
 @settings(max_examples=50, deadline=None)

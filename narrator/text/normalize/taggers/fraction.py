@@ -21,7 +21,7 @@ def match_fraction(text: str, start: int) -> Tagged | None:
     ):  # 2025/2026 оқу жылы
         amount = Amount((Number(numerator), Number(denominator)), "-", ordinal=True)
         return with_ending(text, Tagged(start, fraction.end(), "year", amount))
-    if int(denominator or "0") != 0 and len(denominator) <= 6:
+    if len(denominator) <= 6 and int(denominator or "0") != 0:
         tagged = Tagged(start, fraction.end(), "fraction", values=(numerator, denominator))
         return with_ending(text, tagged)
     return None

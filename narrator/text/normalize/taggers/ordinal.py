@@ -150,5 +150,11 @@ def share_ordinal_context(text: str, spans: list[Tagged]) -> None:
             continue
         low, high = (1000, 2199) if current.cls == "year" else (1, 31)
         numbers = previous.amount.numbers
-        if all(n.fraction is None and not n.sign and low <= int(n.digits) <= high for n in numbers):
+        if all(
+            n.fraction is None
+            and not n.sign
+            and len(n.digits) <= 4
+            and low <= int(n.digits) <= high
+            for n in numbers
+        ):
             previous.amount, previous.cls = as_ordinal(previous.amount), current.cls
