@@ -154,3 +154,12 @@ def test_digits_of_other_scripts_are_read() -> None:
     assert normalize("٢٠٢٤ жылы") == "Екі мың жиырма төртінші жылы"
     assert normalize("１２ адам") == "Он екі адам"
     assert not any(ch.isdigit() for ch in normalize("x² ① ₃"))
+
+
+def test_tax_numbers_after_their_abbreviation_are_identifiers() -> None:
+    """A 12-digit ЖСН / БСН is read digit by digit, however the abbreviation is said."""
+    for text in ("ЖСН 850101300123 көрсетілді.", "БСН: 040540001234", "ИИН 850101300123"):
+        spans = [span for span in explain(text) if span.cls == "identifier"]
+        assert len(spans) == 1, text
+        assert spans[0].spoken.split()[:3] in (["сегіз", "бес", "нөл"], ["нөл", "төрт", "нөл"])
+        assert "миллиард" not in normalize(text)

@@ -102,7 +102,10 @@ def cardinal(number: int | str, *, formal: bool = False) -> str:
 
 
 def ordinal(number: int | str, *, formal: bool = False) -> str:
-    """Ordinal words: 1 → бірінші, 20 → жиырмасыншы, 40 → қырқыншы, 50 → елуінші."""
+    """Ordinal words: 1 → бірінші, 20 → жиырмасыншы, 40 → қырқыншы, 50 → елуінші.
+    Leading zeros are not said (05 мамыр → бесінші мамыр)."""
+    if isinstance(number, str) and len(number) > 1 and number.startswith("0"):
+        number = number.lstrip("0") or "0"
     return ordinal_suffix(cardinal(number, formal=formal))
 
 

@@ -38,7 +38,8 @@ def _say_piece(piece: str) -> str:
     if piece.isdigit():
         return numbers.digit_words(piece)
     if piece.isascii():
-        return read_latin(piece).lower()
+        said = read_latin(piece).lower()
+        return said[:1].upper() + said[1:] if piece[:1].isupper() else said
     return piece
 
 

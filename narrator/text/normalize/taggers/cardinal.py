@@ -90,6 +90,8 @@ def is_count_word(word: str, following: str = "") -> bool:
         if not word.startswith(stem):
             continue
         rest = word[len(stem) :]
+        if len(stem) > 2 and stem[-1] == stem[-2] and rest[:1] in ("ы", "і"):
+            rest = stem[-1] + rest  # мегаватт + тық is written мегаваттық
         if forms == "any":
             if rest == "" or parse_ending(rest) is not None:
                 return True

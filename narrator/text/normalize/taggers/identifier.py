@@ -71,6 +71,17 @@ def _is_version(text: str, start: int, end: int, dots: int) -> bool:
     )
 
 
+# Words after a number that make it a quantity whatever came before it.
+_QUANTITY_WORDS = ("сағат", "минут", "секунд", "күн", "жыл", "ай", "апта", "пайыз", "есе", "рет")
+
+
+def _counts_something(text: str, end: int) -> bool:
+    """Whether a unit, a per cent sign or a word of time follows the number."""
+    if _SCALE_OR_PERCENT_RE.match(text, end) or read_unit(text, end, "") is not None:
+        return True
+    return next_word(text, end)[0].startswith(_QUANTITY_WORDS)
+
+
 def match_identifier(text: str, start: int) -> Tagged | None:
     """An identifier starting at ``start`` (a digit), or None."""
     if start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".,"):
@@ -87,6 +98,8 @@ def match_identifier(text: str, start: int) -> Tagged | None:
     if groups is None or _NUMBER_GOES_ON_RE.match(text, groups.end()):
         return None
     reading = _cue_before(text, start) or _cue_after(text, groups.end())
+    if reading is not None and _counts_something(text, groups.end()):
+        reading = None  # рейс 01 сағатқа кешікті: a quantity after all
     if reading is not None:
         return _tagged(text, start, groups.end(), reading, re.findall(r"[0-9]+", groups.group(0)))
     card = _CARD_RE.match(text, start)

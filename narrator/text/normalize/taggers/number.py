@@ -110,7 +110,6 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
         tagged.cls = "ordinal"
     elif cls in ("cardinal", "range") and tagged.ending is None and not tagged.tail:
         classify_by_context(text, tagged)
-        drop_clock_zero(text, tagged)
     elif cls in ("cardinal", "range") and tagged.tail.startswith(" "):
         noun = tagged.tail.strip().lower()
         if (
@@ -119,6 +118,7 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
             and not (tagged.cls in ("cardinal", "range") and is_count_word(noun))
         ):
             tagged.cls = "year"
+    drop_clock_zero(text, tagged)
     join_before_interval(text, tagged)
     take_particle(text, tagged)
     return tagged

@@ -35,7 +35,7 @@ SEPARATE_WORDS = frozenset({"шақты", "шамасы", "шамасында"})
 
 # A bare number before сынып / курс is a grade (ordinal) when pupils or students follow,
 # or when сынып has an ending (1 сыныпқа, 2 курста).
-GRADE_WORDS = frozenset({"сынып", "курс"})
+GRADE_WORDS = frozenset({"сынып", "сыныб", "курс"})
 
 
 GRADE_HOLDERS = ("оқушы", "студент", "түлек", "бала")

@@ -50,6 +50,8 @@ def is_roman_context(text: str, start: int, end: int, token: str) -> bool:
     latin = token.translate(str.maketrans("ХІ", "XI"))
     if set(latin) <= set("IVX") and len(token) > 1:
         return True
+    if len(token) == 1 and latin not in "IVX":
+        return False  # a lone C, D, L or M is a letter (C++), never a regnal number
     before = text[max(0, start - 30) : start]
     name = re.search(rf"([{UPPER}A-Z][{LOWER}a-z]+)[ \u00a0]+\Z", before)
     if name is None or name.group(1).lower() in NUMBER_WORDS:

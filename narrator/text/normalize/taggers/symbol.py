@@ -48,9 +48,10 @@ def handle_symbol(text: str, m: re.Match[str]) -> Tagged | None:
             return tagged
         if ch == "#":  # a lone # is not said
             return Tagged(start, start + 1, "abbreviation", words="")
-        return Tagged(
-            start, start + 1, "abbreviation", words=SYMBOL_WORDS[ch], prefix=" ", tail=" "
-        )
+        tagged = Tagged(start, start + 1, "abbreviation", words=SYMBOL_WORDS[ch])
+        tagged.prefix = " " if start > 0 and text[start - 1].isalnum() else ""
+        tagged.tail = " " if text[start + 1 : start + 2].isalnum() else ""
+        return tagged
     following = text[start + 1 : start + 3]
     if (ch in CURRENCY_SIGNS and following[:1].isdigit()) or (
         following[:1] in GROUP_SPACES and following[1:2].isdigit() and ch in CURRENCY_SIGNS

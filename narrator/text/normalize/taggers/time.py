@@ -78,13 +78,15 @@ CLOCK_UNITS = ("сағат", "минут", "секунд")
 
 
 def drop_clock_zero(text: str, tagged: Tagged) -> None:
-    """A zero-padded hour or minute before сағат / минут is said without нөл
-    (04 сағат 05 минут → төрт сағат бес минут)."""
+    """A zero-padded hour or minute before сағат / минут, or after сағат, is said
+    without нөл (04 сағат 05 минут → төрт сағат бес минут, сағат 07-де → сағат жетіде)."""
     amount = tagged.amount
     if tagged.cls != "cardinal" or amount is None or len(amount.numbers) != 1:
         return
     number = amount.numbers[0]
     if number.fraction is not None or len(number.digits) != 2 or number.digits[0] != "0":
         return
-    if next_word(text, tagged.end)[0].startswith(CLOCK_UNITS):
+    if next_word(text, tagged.end)[0].startswith(CLOCK_UNITS) or _CLOCK_WORD_BEFORE_RE.search(
+        text, max(0, tagged.start - 8), tagged.start
+    ):
         tagged.amount = replace(amount, numbers=(replace(number, digits=number.digits[1]),))
