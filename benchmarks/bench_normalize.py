@@ -1,9 +1,11 @@
 """Throughput of the Kazakh normaliser on a large body of news-like text (one core).
 
-Run: ``python benchmarks/bench_normalize.py [MEGABYTES]``. Builds the text from the
-seed article, the normaliser's case files and generated sentences with numbers, dates,
-percentages, money, units and times, then times ``normalize()`` over it and prints KB/s.
-The target is at least 500 KB/s.
+Run: ``python benchmarks/bench_normalize.py [MEGABYTES] [--root DIR]``. Builds the
+text from the seed article, the normaliser's case files and generated sentences with
+numbers, dates, percentages, money, units and times, then times ``normalize()`` over it
+and prints KB/s. The target is at least 3 MB/s on one core (issue 11). ``--root DIR``
+times the ``narrator`` package under DIR instead (an older checkout, for before/after
+figures on the same text).
 """
 
 from __future__ import annotations
@@ -14,11 +16,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+_ROOT_ARGUMENT = sys.argv.index("--root") if "--root" in sys.argv else None
+CODE_ROOT = Path(sys.argv[_ROOT_ARGUMENT + 1]) if _ROOT_ARGUMENT is not None else ROOT
+if _ROOT_ARGUMENT is not None:
+    del sys.argv[_ROOT_ARGUMENT : _ROOT_ARGUMENT + 2]
+sys.path.insert(0, str(CODE_ROOT))
 
 from narrator.text.normalize import normalize  # noqa: E402
 
-TARGET_KB_PER_S = 500
+TARGET_KB_PER_S = 3000
 SEED_ARTICLE = ROOT.parent / "shared" / "examples" / "seed-article.txt"
 CASES_DIR = ROOT / "tests" / "normalize" / "cases"
 TEMPLATES = (
@@ -90,7 +96,7 @@ def main() -> None:
     verdict = "meets" if rate >= TARGET_KB_PER_S else "BELOW"
     print(
         f"normalize(): {kilobytes:,.0f} KB in {best:.2f} s = {rate:,.0f} KB/s "
-        f"({verdict} the {TARGET_KB_PER_S} KB/s target)"
+        f"({verdict} the {TARGET_KB_PER_S} KB/s target; code from {CODE_ROOT})"
     )
 
 

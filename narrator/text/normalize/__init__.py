@@ -17,7 +17,7 @@ from functools import cache
 
 from narrator.text.normalize.lexicon import Lexicon, load_lexicon
 from narrator.text.normalize.numbers import ONES
-from narrator.text.normalize.semiotic import Span
+from narrator.text.normalize.semiotic import Span, Tagged
 from narrator.text.normalize.tables import abbreviations
 from narrator.text.normalize.taggers import tag
 from narrator.text.normalize.verbalizer import verbalize
@@ -76,13 +76,33 @@ def _starts_sentence(text: str, start: int) -> bool:
     return True
 
 
+# Spoken forms by everything a verbaliser looks at: news repeats its spans (2025 жылы,
+# 5%-ке, ҚР), and saying one again costs a dictionary lookup. Bounded: cleared when full.
+_SPOKEN: dict[tuple[object, ...], str] = {}
+_SPOKEN_LIMIT = 50_000
+
+
+def _say(tagged: Tagged, formal: bool) -> str:
+    key = (
+        tagged.cls, tagged.amount, tagged.words, tagged.ending, tagged.base_possessive,
+        tagged.prefix, tagged.tail, tagged.particle, tagged.values, formal,
+    )  # fmt: skip
+    spoken = _SPOKEN.get(key)
+    if spoken is None:
+        spoken = verbalize(tagged, formal=formal)
+        if len(_SPOKEN) >= _SPOKEN_LIMIT:
+            _SPOKEN.clear()
+        _SPOKEN[key] = spoken
+    return spoken
+
+
 def _spans(text: str, register: str, lexicon: Lexicon | None) -> list[Span]:
     formal = register == "formal"
     spans: list[Span] = []
     for tagged in tag(text, lexicon):
         written = text[tagged.start : tagged.end]
         try:
-            spoken = verbalize(tagged, formal=formal)
+            spoken = _say(tagged, formal)
         except Exception:  # a span that cannot be said is left as written, never fatal
             continue
         if (
@@ -101,16 +121,21 @@ def _digit_tables() -> tuple[dict[int, str], re.Pattern[str]]:
     """Decimal digits of other scripts (٣, ３) → ASCII, and a regex of every character
     that is still a digit after tagging (ASCII ones left by a failed span, ², ①)."""
     to_ascii: dict[int, str] = {}
-    others: list[str] = []
+    others: list[tuple[int, int]] = []  # ranges of digits that are not decimal (², ①)
     # builtins.range: the package's submodule range.py shadows the builtin here
     for code in builtins.range(0x80, sys.maxunicode + 1):
         char = chr(code)
         if not char.isdigit():
             continue
-        if unicodedata.decimal(char, None) is not None:
-            to_ascii[code] = str(unicodedata.decimal(char))
-        others.append(re.escape(char))
-    return to_ascii, re.compile(f"[0-9{''.join(others)}]+")
+        value = unicodedata.decimal(char, None)
+        if value is not None:
+            to_ascii[code] = str(value)
+        elif others and others[-1][1] == code - 1:
+            others[-1] = (others[-1][0], code)
+        else:
+            others.append((code, code))
+    ranges = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in others)
+    return to_ascii, re.compile(rf"[\d{ranges}]+")
 
 
 _NON_ASCII_DIGIT_RE = re.compile(r"(?![0-9])\d")

@@ -88,7 +88,8 @@ def cardinal(number: int | str, *, formal: bool = False) -> str:
     are read digit by digit.
     """
     digits = str(number) if isinstance(number, int) else number
-    digits = "".join(ch for ch in digits if "0" <= ch <= "9")
+    if not (digits.isascii() and digits.isdigit()):
+        digits = "".join(ch for ch in digits if "0" <= ch <= "9")
     if not digits:
         return ""
     if len(digits) >= DIGIT_BY_DIGIT_FROM:

@@ -76,8 +76,12 @@ _VERB_AFTER_RE = re.compile(r"(?:[дт][ыі]|[ғгқк][ае]н|ады|еді|�
 
 
 @cache
-def _count_stems() -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(count_words().items(), key=lambda item: -len(item[0])))
+def _count_stems() -> dict[str, tuple[tuple[str, str], ...]]:
+    """Count-word stems by their first letter, longest first."""
+    by_letter: dict[str, list[tuple[str, str]]] = {}
+    for stem, forms in sorted(count_words().items(), key=lambda item: -len(item[0])):
+        by_letter.setdefault(stem[0], []).append((stem, forms))
+    return {letter: tuple(stems) for letter, stems in by_letter.items()}
 
 
 def is_count_word(word: str, following: str = "") -> bool:
@@ -86,7 +90,7 @@ def is_count_word(word: str, following: str = "") -> bool:
     дүркін. ``following`` is the next word, which tells 2-орынды иеленді (accusative)
     from 300-орынды мектеп."""
     word = word.lower()
-    for stem, forms in _count_stems():
+    for stem, forms in _count_stems().get(word[:1], ()):
         if not word.startswith(stem):
             continue
         rest = word[len(stem) :]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from contextvars import ContextVar
-from dataclasses import replace
 from functools import cache
 
 from narrator.text.normalize.endings import parse_ending
@@ -111,7 +110,10 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
 
 
 def as_ordinal(amount: Amount | None) -> Amount | None:
-    return None if amount is None else replace(amount, ordinal=True)
+    """The amount said as an ordinal (a new Amount: they are frozen)."""
+    if amount is None or amount.ordinal:
+        return amount
+    return Amount(amount.numbers, amount.joiner, True, amount.scale, amount.join_with_particle)
 
 
 def is_dotted_abbreviation(text: str, word: re.Match[str]) -> bool:
@@ -151,7 +153,10 @@ def with_ending(text: str, tagged: Tagged) -> Tagged:
 
 
 def as_cardinal(amount: Amount | None) -> Amount | None:
-    return None if amount is None else replace(amount, ordinal=False)
+    """The amount said as a cardinal."""
+    if amount is None or not amount.ordinal:
+        return amount
+    return Amount(amount.numbers, amount.joiner, False, amount.scale, amount.join_with_particle)
 
 
 def _capitalised(word: str) -> str:

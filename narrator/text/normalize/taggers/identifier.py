@@ -27,6 +27,7 @@ from narrator.text.normalize.taggers.context import next_word
 from narrator.text.normalize.taggers.measure import read_unit
 
 # Groups of digits written with spaces or hyphens between them.
+_DIGIT_RUN_RE = re.compile(r"[0-9]+")
 _GROUPS_RE = re.compile(r"[0-9]+(?:[ \u00a0\-][0-9]+)*(?![0-9])")
 _CARD_RE = re.compile(r"[0-9]{4}(?:([ \u00a0\-])[0-9]{4}(?:\1[0-9]{4}){2})(?![0-9])")
 _ZERO_LED_RE = re.compile(r"0[0-9]{3,}(?![0-9]|[.,:/][0-9])")
@@ -41,16 +42,28 @@ _SCALE_OR_PERCENT_RE = re.compile(r"[ \u00a0]?(?:%|млн|млрд|трлн|мы
 
 
 def _cue_before(text: str, start: int) -> str | None:
-    m = _WORD_BEFORE_RE.search(text, max(0, start - 24), start)
-    if m is None:
-        return None
-    entry = identifier_cues().get(m.group(1).lower())
-    if entry is None or "after" in entry.flags:
-        return None
-    return entry.spoken
+    """The reading a cue word right before ``start`` asks for (a colon, № or # may stand
+    between them), or None."""
+    end = start
+    while end > 0 and text[end - 1] in _GAP:
+        end -= 1
+    if end == start and end > 0 and text[end - 1].isalpha():
+        return None  # a number stuck to a word (A320) has no cue
+    window = text[max(0, end - 24) : end]
+    pieces = window.rsplit(None, 1)
+    if not pieces or (len(pieces) == 1 and end > 24):
+        return None  # no word, or one too long to be a cue
+    entry = identifier_cues().get(pieces[-1].lower())
+    return None if entry is None or "after" in entry.flags else entry.spoken
+
+
+# What may stand between a cue word and its number.
+_GAP = " \u00a0:№#"
 
 
 def _cue_after(text: str, end: int) -> str | None:
+    if "рейс" not in text[end : end + 8].lower():  # the only words listed "after"
+        return None
     word, _, _ = next_word(text, end)
     entry = identifier_cues().get(word)
     return entry.spoken if entry is not None and "after" in entry.flags else None
@@ -86,7 +99,10 @@ def match_identifier(text: str, start: int) -> Tagged | None:
     """An identifier starting at ``start`` (a digit), or None."""
     if start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".,"):
         return None
-    version = _VERSION_RE.match(text, start)
+    run = _DIGIT_RUN_RE.match(text, start)
+    assert run is not None
+    following = text[run.end() : run.end() + 1]
+    version = _VERSION_RE.match(text, start) if following == "." else None
     if version is not None:
         parts = version.group(0).split(".")
         is_date_or_grouped = all(len(p) == 3 for p in parts[1:]) or (
@@ -102,10 +118,10 @@ def match_identifier(text: str, start: int) -> Tagged | None:
         reading = None  # рейс 01 сағатқа кешікті: a quantity after all
     if reading is not None:
         return _tagged(text, start, groups.end(), reading, re.findall(r"[0-9]+", groups.group(0)))
-    card = _CARD_RE.match(text, start)
+    card = _CARD_RE.match(text, start) if run.end() - start == 4 else None
     if card is not None:
         return _tagged(text, start, card.end(), "digits", re.findall(r"[0-9]+", card.group(0)))
-    zero_led = _ZERO_LED_RE.match(text, start)
+    zero_led = _ZERO_LED_RE.match(text, start) if text[start] == "0" else None
     if zero_led is not None:
         return _tagged(text, start, zero_led.end(), "digits", [zero_led.group(0)])
     return None

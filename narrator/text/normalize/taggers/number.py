@@ -6,6 +6,7 @@ currency and written ending, and lets the context decide cardinal or ordinal.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from narrator.text.normalize.semiotic import Amount, Tagged
 from narrator.text.normalize.tables import currencies, scales
@@ -124,8 +125,25 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
     return tagged
 
 
+_DIGIT_RUN_RE = re.compile(r"[0-9]+")
+# The special shapes, by the character right after the first run of digits: only these
+# can match there, so a plain number (2025 жылы) tries none but the identifier.
+_SHAPES_AFTER: dict[str, tuple[Callable[[str, int], Tagged | None], ...]] = {
+    "-": (match_local_phone, match_numeric_date),
+    ".": (match_numeric_date, match_clock, match_dimension),
+    ",": (match_dimension,),
+    "/": (match_numeric_date, match_fraction),
+    ":": (match_clock, match_score),
+    "×": (match_dimension,),
+    "х": (match_dimension,),
+    "x": (match_dimension,),
+}
+_TIMES_SIGNS = "×хx"
+
+
 def _tag_special_number(text: str, start: int) -> Tagged | None:
-    """Phone numbers, numeric dates, clock times, scores and fractions."""
+    """Identifiers, phone numbers, numeric dates, clock times, scores, fractions and
+    sizes."""
     ch = text[start]
     if ch == "8":
         identifier = match_identifier(text, start)
@@ -137,15 +155,16 @@ def _tag_special_number(text: str, start: int) -> Tagged | None:
             return phone
     if not ch.isdigit():
         return None
-    for match in (
-        match_identifier,
-        match_local_phone,
-        match_numeric_date,
-        match_clock,
-        match_score,
-        match_fraction,
-        match_dimension,
-    ):
+    if ch != "8":
+        identifier = match_identifier(text, start)
+        if identifier is not None:
+            return identifier
+    run = _DIGIT_RUN_RE.match(text, start)
+    assert run is not None
+    following = text[run.end() : run.end() + 2]
+    if following[:1] in " \u00a0":  # 9 × 9 м
+        return match_dimension(text, start) if following[1:] in _TIMES_SIGNS else None
+    for match in _SHAPES_AFTER.get(following[:1], ()):
         tagged = match(text, start)
         if tagged is not None:
             return tagged
