@@ -81,22 +81,27 @@ def build_body(megabytes: float, seed: int = 1) -> str:
 
 
 def main() -> None:
-    """Build the body, time normalize() over it (best of three) and print KB/s."""
+    """Build the body, time normalize() over it (best of three, CPU and wall clock) and
+    print KB/s."""
     megabytes = float(sys.argv[1]) if len(sys.argv) > 1 else 4.0
     body = build_body(megabytes)
     kilobytes = len(body.encode("utf-8")) / 1000
     normalize(body[:10_000])  # load the tables and compile the regexes first
-    timings = []
+    wall: list[float] = []
+    cpu: list[float] = []
     for _ in range(3):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         normalize(body)
-        timings.append(time.perf_counter() - started)
-    best = min(timings)
-    rate = kilobytes / best
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    # CPU time is what one core spends; on a shared machine the wall clock also
+    # counts the time other processes held the core.
+    rate = kilobytes / min(cpu)
     verdict = "meets" if rate >= TARGET_KB_PER_S else "BELOW"
     print(
-        f"normalize(): {kilobytes:,.0f} KB in {best:.2f} s = {rate:,.0f} KB/s "
-        f"({verdict} the {TARGET_KB_PER_S} KB/s target; code from {CODE_ROOT})"
+        f"normalize(): {kilobytes:,.0f} KB in {min(cpu):.2f} s CPU = {rate:,.0f} KB/s "
+        f"({kilobytes / min(wall):,.0f} KB/s by the wall clock); "
+        f"{verdict} the {TARGET_KB_PER_S} KB/s target; code from {CODE_ROOT}"
     )
 
 

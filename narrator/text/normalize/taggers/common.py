@@ -93,8 +93,17 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
     after_letter = "" if at_boundary else NOT_AFTER_LETTER
     after_dot = "" if at_boundary else r"(?<!\.)"
     after_digit_or_hyphen = "" if at_boundary else rf"(?<=[{HYPHENS}0-9])"
+    # Every branch starts with one of these characters; the look-ahead lets the regex
+    # engine skip plain letters quickly (the branches themselves open with look-behinds).
+    first = sorted({ch for word in listed for ch in word[:1]})
+    starts = (
+        "0-9A-Za-z" + UPPER + re.escape(MINUS_SIGNS + "+" + CURRENCY_SIGNS + "№%‰±½¼¾⅓⅔°℃&²³#@")
+        + "".join(re.escape(ch) for ch in first)
+    )  # fmt: skip
     return re.compile(
         rf"""
+          (?=[{starts}])
+        (?:
           (?P<digit>[0-9])
         | (?P<sign>[{MINUS_SIGNS}+](?=[0-9]))
         | (?P<symbol>[{CURRENCY_SIGNS}№%‰±½¼¾⅓⅔°℃&²³#@]|\++(?![0-9]))
@@ -104,6 +113,7 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
         | (?P<latin>[A-Za-z])
         | (?P<caps>{after_letter}[{UPPER}]{{2,}}(?![{CYRILLIC}A-Za-z]))
         | (?P<abbreviation>{after_letter}{after_dot}(?:{alternation(listed)}){NOT_BEFORE_LETTER})
+        )
         """,
         re.VERBOSE,
     )

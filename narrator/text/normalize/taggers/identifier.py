@@ -102,6 +102,15 @@ def match_identifier(text: str, start: int) -> Tagged | None:
     run = _DIGIT_RUN_RE.match(text, start)
     assert run is not None
     following = text[run.end() : run.end() + 1]
+    cue = _cue_before(text, start)
+    if (
+        cue is None
+        and following != "."
+        and text[start] != "0"
+        and run.end() - start != 4
+        and "рейс" not in text[run.end() : run.end() + 8].lower()
+    ):
+        return None  # no cue, no shape of an identifier: the common case, decided fast
     version = _VERSION_RE.match(text, start) if following == "." else None
     if version is not None:
         parts = version.group(0).split(".")
@@ -113,7 +122,7 @@ def match_identifier(text: str, start: int) -> Tagged | None:
     groups = _GROUPS_RE.match(text, start)
     if groups is None or _NUMBER_GOES_ON_RE.match(text, groups.end()):
         return None
-    reading = _cue_before(text, start) or _cue_after(text, groups.end())
+    reading = cue or _cue_after(text, groups.end())
     if reading is not None and _counts_something(text, groups.end()):
         reading = None  # рейс 01 сағатқа кешікті: a quantity after all
     if reading is not None:
