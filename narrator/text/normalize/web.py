@@ -83,7 +83,9 @@ def verbalize(tagged: Tagged, *, formal: bool) -> str:
 def _say(tagged: Tagged) -> str:
     written = tagged.values[0]
     if tagged.words == "hashtag":
-        return f"{HASHTAG} {_say_hashtag_words(written[1:])}".strip()
+        body = written[1:]
+        # a dotted abbreviation (#т.б.) is kept whole, for normalize() to expand
+        return f"{HASHTAG} {body if '.' in body else _say_hashtag_words(body)}".strip()
     if tagged.words == "handle":
         return f"{AT} {_say_dotted(written[1:])}".strip()
     if tagged.words == "email":

@@ -8,10 +8,11 @@ Tengrinews.kz) or at # and @ (#Қазақстан2050, @tokayev_kz). How they ar
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from narrator.text.normalize.semiotic import Tagged
 from narrator.text.normalize.tables import abbreviations
-from narrator.text.normalize.taggers.common import CYRILLIC, with_ending
+from narrator.text.normalize.taggers.common import CYRILLIC, alternation, with_ending
 
 _TRAILING = ".,;:!?)»\"'’”"
 # The characters of an address: the ASCII ones of a URL (a Cyrillic word stuck to an
@@ -61,6 +62,13 @@ def match_tag_or_handle(text: str, start: int) -> Tagged | None:
     if m is None:
         return None
     end = m.end()
-    if kind == "hashtag" and text[start + 1 : end + 1] in abbreviations():
-        end += 1  # #ж. is a hashtag of ж., said with its full stop
+    dotted = _dotted_abbreviation_re().match(text, start + 1) if kind == "hashtag" else None
+    if dotted is not None:
+        end = dotted.end()  # #т.б. is a hashtag of т.б., said with its full stops
     return _web_span(text, start, end, kind)
+
+
+@cache
+def _dotted_abbreviation_re() -> re.Pattern[str]:
+    dotted = [word for word in abbreviations() if "." in word]
+    return re.compile(rf"(?:{alternation(dotted)})(?![A-Za-z{CYRILLIC}])")
