@@ -117,16 +117,18 @@ def _tag(text: str, lexicon: Lexicon | None) -> list[Tagged]:
         elif m is None:
             break
         else:
+            found: Tagged | None
             try:
                 kind = m.lastgroup or "digit"
-                tagged = match_address(text, m.start()) if kind in _ADDRESS_STARTS else None
-                if tagged is None:
-                    tagged = HANDLERS[kind](text, m)
+                found = match_address(text, m.start()) if kind in _ADDRESS_STARTS else None
+                if found is None:
+                    found = HANDLERS[kind](text, m)
             except Exception:  # an unforeseen shape must not stop a bulletin: leave it as written
-                tagged = None
-            if tagged is None or tagged.end <= pos:
+                found = None
+            if found is None or found.end <= pos:
                 pos = m.end()
                 continue
+            tagged = found
         tagged.start = max(tagged.start, pos)
         # a span stuck to a word (ЖАҢА$1, НАТО-ҚТЖ) is said as words of its own
         if not tagged.prefix and tagged.start > 0 and text[tagged.start - 1].isalpha():
