@@ -31,7 +31,13 @@ from collections.abc import Callable
 from narrator.text.normalize.lexicon import Lexicon
 from narrator.text.normalize.semiotic import Tagged
 from narrator.text.normalize.taggers.abbreviation import handle_abbreviation, handle_caps
-from narrator.text.normalize.taggers.common import HYPHENS, USER_LEXICON, candidate_re, with_ending
+from narrator.text.normalize.taggers.common import (
+    HYPHENS,
+    SPAN_FLOOR,
+    USER_LEXICON,
+    candidate_re,
+    with_ending,
+)
 from narrator.text.normalize.taggers.latin import handle_latin
 from narrator.text.normalize.taggers.number import handle_digit, handle_sign
 from narrator.text.normalize.taggers.ordinal import share_ordinal_context
@@ -120,7 +126,10 @@ def _tag(text: str, lexicon: Lexicon | None) -> list[Tagged]:
             found: Tagged | None
             try:
                 kind = m.lastgroup or "digit"
-                found = match_address(text, m.start()) if kind in _ADDRESS_STARTS else None
+                found = None
+                if kind in _ADDRESS_STARTS:
+                    SPAN_FLOOR.set(pos)
+                    found = match_address(text, m.start())
                 if found is None:
                     found = HANDLERS[kind](text, m)
             except Exception:  # an unforeseen shape must not stop a bulletin: leave it as written
@@ -131,7 +140,15 @@ def _tag(text: str, lexicon: Lexicon | None) -> list[Tagged]:
             tagged = found
         tagged.start = max(tagged.start, pos)
         # a span stuck to a word (ЖАҢА$1, НАТО-ҚТЖ) is said as words of its own
-        if not tagged.prefix and tagged.start > 0 and text[tagged.start - 1].isalpha():
+        follows_spaced_span = bool(
+            spans and spans[-1].end == tagged.start and spans[-1].tail.endswith(" ")
+        )
+        if (
+            not tagged.prefix
+            and tagged.start > 0
+            and text[tagged.start - 1].isalpha()
+            and not follows_spaced_span
+        ):
             tagged.prefix = " "
         elif (
             not tagged.prefix

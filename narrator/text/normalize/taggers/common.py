@@ -48,6 +48,9 @@ _CAPS_WORD_RE = re.compile(rf"[{UPPER}]{{2,}}(?![{LOWER}])")
 
 # The user lexicon of the call in progress, for readings deep inside the handlers.
 USER_LEXICON: ContextVar[Lexicon | None] = ContextVar("user_lexicon", default=None)
+# Where the span being read may start at the earliest: the end of the span before it.
+# A word mixing scripts is extended back only this far (#ҚазақстанSamsung read once).
+SPAN_FLOOR: ContextVar[int] = ContextVar("span_floor", default=0)
 
 
 # A token boundary is a change from a letter to anything else: digits stuck to a token

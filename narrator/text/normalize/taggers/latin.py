@@ -8,7 +8,13 @@ from narrator.text.normalize.latin_fallback import ENGLISH_LETTER_NAMES, read_la
 from narrator.text.normalize.semiotic import Tagged
 from narrator.text.normalize.tables import letter_names
 from narrator.text.normalize.taggers.abbreviation import tag_caps
-from narrator.text.normalize.taggers.common import CYRILLIC, HOMOGLYPHS, is_caps, with_ending
+from narrator.text.normalize.taggers.common import (
+    CYRILLIC,
+    HOMOGLYPHS,
+    SPAN_FLOOR,
+    is_caps,
+    with_ending,
+)
 
 _LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
 
@@ -26,7 +32,8 @@ def handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
     assert word_match is not None
     # extend back to the start of a word that mixes scripts (бiр with a Latin i)
     word_start = start
-    while word_start > 0 and _WORD_AROUND_RE.match(text[word_start - 1]):
+    floor = SPAN_FLOOR.get()
+    while word_start > floor and _WORD_AROUND_RE.match(text[word_start - 1]):
         word_start -= 1  # only over Latin and Cyrillic letters: ҚРבx is two words
     word = text[word_start : word_match.end()]
     if re.search(f"[{CYRILLIC}]", word):

@@ -26,7 +26,8 @@ _DOMAIN_RE = re.compile(
     rf"(?![\w\-]|\.[A-Za-z0-9])(?:/{_URL_CHARS}*)?",
     re.IGNORECASE,
 )
-_HASHTAG_RE = re.compile(rf"#[A-Za-z{CYRILLIC}][A-Za-z0-9{CYRILLIC}_]*")
+# A hashtag is written in one script; a change of script ends it.
+_HASHTAG_RE = re.compile(rf"#(?:[A-Za-z][A-Za-z0-9_]*|[{CYRILLIC}][{CYRILLIC}0-9_]*)")
 _HANDLE_RE = re.compile(r"@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
 
 
