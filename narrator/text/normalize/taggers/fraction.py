@@ -1,4 +1,5 @@
-"""Common fractions: 2/3, and two years written with a slash (2025/2026 оқу жылы)."""
+"""Common fractions: 2/3; two years written with a slash (2025/2026 оқу жылы); 24/7 and
+50/50, said like sizes."""
 
 from __future__ import annotations
 
@@ -21,6 +22,11 @@ def match_fraction(text: str, start: int) -> Tagged | None:
     ):  # 2025/2026 оқу жылы
         amount = Amount((Number(numerator), Number(denominator)), "-", ordinal=True)
         return with_ending(text, Tagged(start, fraction.end(), "year", amount))
+    if (numerator, denominator) == ("24", "7") or (numerator == denominator != "1"):
+        # 24/7 (round the clock) and 50/50 (even chances) are said like sizes:
+        # жиырма төртке жеті, елуге елу
+        amount = Amount((Number(numerator), Number(denominator)))
+        return with_ending(text, Tagged(start, fraction.end(), "dimension", amount))
     if len(denominator) <= 6 and int(denominator or "0") != 0:
         tagged = Tagged(start, fraction.end(), "fraction", values=(numerator, denominator))
         return with_ending(text, tagged)
