@@ -66,7 +66,19 @@ def match_tag_or_handle(text: str, start: int) -> Tagged | None:
     dotted = _dotted_abbreviation_re().match(text, start + 1) if kind == "hashtag" else None
     if dotted is not None:
         end = dotted.end()  # #т.б. is a hashtag of т.б., said with its full stops
+    elif kind == "hashtag" and text[end : end + 1] == ".":
+        # #Қазақстан2025ж. : the hashtag ends before an abbreviation stuck to it
+        letters = _LAST_LETTERS_RE.search(text, start + 1, end)
+        if (
+            letters is not None
+            and letters.start() > start + 1
+            and _dotted_abbreviation_re().match(text, letters.start())
+        ):
+            end = letters.start()
     return _web_span(text, start, end, kind)
+
+
+_LAST_LETTERS_RE = re.compile(rf"[A-Za-z{CYRILLIC}]+\Z")
 
 
 @cache
