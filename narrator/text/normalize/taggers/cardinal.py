@@ -34,10 +34,12 @@ _NUMBER_ATOM_RE = re.compile(
 
 @cache
 def scale_re() -> re.Pattern[str]:
+    """A scale word (млн, млрд, мың) after a space."""
     return re.compile(rf"[ \u00a0\u202f]({alternation(list(scales()))})(?!\w)")
 
 
 def sign_word(ch: str) -> str:
+    """плюс for +, минус for any minus sign or dash."""
     return "плюс" if ch == "+" else "минус"
 
 

@@ -15,36 +15,30 @@ from narrator.text.normalize.tables import abbreviations
 
 UPPER = "А-ЯЁӘҒҚҢӨҰҮҺІ"
 
-
 LOWER = "а-яёәғқңөұүһі"
 
 
 CYRILLIC = UPPER + LOWER
-
 
 HYPHENS = "-‐‑"
 
 
 APOSTROPHES = "'’ʼ`"
 
-
 GROUP_SPACES = " \u00a0\u202f\u2009"
 
 
 MINUS_SIGNS = "-‐‑–−"
-
 
 CURRENCY_SIGNS = "$€£¥₽₸₺₴"
 
 
 CLOSING_QUOTES = "»\"”“'’"
 
-
 ENDING_RE = re.compile(rf"([{HYPHENS}{APOSTROPHES}])?([{CYRILLIC}]+)")
 
 
 _CAPS_WORD_RE = re.compile(rf"[{UPPER}]{{2,}}(?![{LOWER}])")
-
 
 # The user lexicon of the call in progress, for readings deep inside the handlers.
 USER_LEXICON: ContextVar[Lexicon | None] = ContextVar("user_lexicon", default=None)
@@ -56,7 +50,6 @@ SPAN_FLOOR: ContextVar[int] = ContextVar("span_floor", default=0)
 # A token boundary is a change from a letter to anything else: digits stuck to a token
 # are said apart from it (5ТМД → бес ТМД), so they must not hide it from the tagger.
 NOT_AFTER_LETTER = rf"(?<![A-Za-z{CYRILLIC}])"
-
 
 NOT_BEFORE_LETTER = rf"(?![A-Za-z{CYRILLIC}])"
 
@@ -70,6 +63,7 @@ HOMOGLYPHS = str.maketrans(
 
 
 def alternation(words: list[str]) -> str:
+    """A regex alternation of ``words``, longest first, so that the longest one wins."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
@@ -79,6 +73,7 @@ def is_sign(written: str) -> bool:
 
 
 def is_caps(word: str) -> bool:
+    """Whether ``word`` is two or more Cyrillic capitals and nothing else."""
     return _CAPS_WORD_RE.fullmatch(word) is not None
 
 

@@ -29,14 +29,12 @@ NOT_POSSESSED = frozenset(
     }
 )  # fmt: skip
 
-
 POSSESSED_LOOKING_LIKE_VERBS = frozenset(
     {"өкілі", "өкілдері", "филиалы", "филиалдары", "мүлкі", "ауылы", "бөлімі", "кеңсесі"}
 )
 
 
 POSSESSED_SUFFIX_RE = re.compile(r"(?:[ыі]|с[ыі])(?:н[ае]|нд[ае]|н[ае]н|н[ыі]ң|н|мен)?$")
-
 
 VERB_LIKE_RE = re.compile(r"(?:[дл][ыі]|[ткқпсшч]т[ыі]|[ғгқк][ыі])$")
 
@@ -47,21 +45,17 @@ NOT_NAMES = frozenset(
      "бұның", "осындай", "кейін", "биыл", "былтыр", "жаңа", "ірі", "бір", "әр", "барлық"}
 )  # fmt: skip
 
-
 # Words between an abbreviation and the noun it possesses: АҚ бас директоры.
 HEAD_MODIFIERS = frozenset({"бас", "басқарма", "баспасөз", "вице", "атқарушы", "бірінші"})
 
-
 # Nouns of compound verbs: өмір сүрді, жұмыс істеді, пайда болды, қол қойды.
 LIGHT_VERB_NOUNS = frozenset({"өмір", "жұмыс", "пайда", "қол", "іске", "қоныс", "көз", "ат"})
-
 
 # Words after `ж.` that make it жылы: verbs, participles, locatives, adverbs.
 VERB_OR_ADVERB_RE = re.compile(
     r"(?:[дтн][ыі]|[ғгқк][ае]н?|[дтн][ае]н|[дт][ае]|[нм][ае][кқ]|еді|ады|йды|йді|ып|іп"
     r"|ған|ген|қан|кен|мақ|мек|ша|ше|лай|лей|сыз|сіз)$"
 )
-
 
 _NEXT_WORD_RE = re.compile(r"[ \u00a0\t]*[«\"“(]?([^\W\d_]+)")
 

@@ -18,7 +18,6 @@ from narrator.text.normalize.taggers.common import (
 
 _LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
 
-
 _LATIN_TOKEN_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 
 

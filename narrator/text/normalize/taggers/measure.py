@@ -12,6 +12,7 @@ from narrator.text.normalize.taggers.common import USER_LEXICON, alternation, is
 
 @cache
 def unit_re() -> re.Pattern[str]:
+    """A unit or currency word after an amount, with an optional space before it."""
     written = list(units()) + [w for w in currencies() if not is_sign(w)]
     return re.compile(rf"[ \u00a0\u202f]?({alternation(written)})(?![\w²³])")
 

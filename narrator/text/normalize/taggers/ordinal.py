@@ -28,15 +28,12 @@ from narrator.text.normalize.taggers.year import (
 # Particles written after a hyphen that are not endings: 5-ақ → бес-ақ.
 PARTICLES = frozenset({"ақ", "ау", "ай", "мыс", "ғой", "ды", "ші"})
 
-
 # Words written after a hyphen that are said as separate words: 20-шақты адам.
 SEPARATE_WORDS = frozenset({"шақты", "шамасы", "шамасында"})
-
 
 # A bare number before сынып / курс is a grade (ordinal) when pupils or students follow,
 # or when сынып has an ending (1 сыныпқа, 2 курста).
 GRADE_WORDS = frozenset({"сынып", "сыныб", "курс"})
-
 
 GRADE_HOLDERS = ("оқушы", "студент", "түлек", "бала")
 

@@ -32,10 +32,8 @@ ROMAN_BEFORE = (
     "құрылтай", "спартакиада", "олимпиада", "азия", "бүкіл", "республикалық", "айлық",
 )  # fmt: skip
 
-
 # Number words: a capitalised one before a lone I is a sentence start, not a name.
 NUMBER_WORDS = frozenset((*ONES, *TENS[1:], "жүз", *(name for _, name in SCALES)))
-
 
 _ROMAN_RE = re.compile(r"[IVXLCDMІХ]+")
 

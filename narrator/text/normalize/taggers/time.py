@@ -12,7 +12,6 @@ from narrator.text.normalize.taggers.range import join_before_interval
 
 CLOCK_RE = re.compile(r"([0-9]{1,2}):([0-9]{2})(?![0-9:])")
 
-
 _DOTTED_CLOCK_RE = re.compile(r"([0-9]{1,2})\.([0-9]{2})(?![0-9])")
 
 
@@ -20,7 +19,6 @@ _DOTTED_CLOCK_RE = re.compile(r"([0-9]{1,2})\.([0-9]{2})(?![0-9])")
 _TIME_AFTER_DOTTED_RE = re.compile(
     r"\s?[–—-]\s?[0-9]{1,2}[.:][0-9]{2}(?![0-9])|[-‐‑](?:[дт][ае]|[дт][ае]н|[ғгқк][ае])(?!\w)"
 )
-
 
 TIME_RANGE_DASH_RE = re.compile(r"\s?[–—]\s?|[-‐‑]")
 

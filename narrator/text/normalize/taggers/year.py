@@ -18,19 +18,16 @@ from narrator.text.normalize.taggers.context import (
 # Words after "N жыл" that make it a duration, not a year.
 DURATION_AFTER_YEAR = frozenset({"бойы", "бұрын", "ішінде", "өтті", "толды", "өтсе", "толады"})
 
-
 DURATION_AFTER_FROM_YEAR = frozenset({"астам", "аса", "артық", "кем", "көп", "ұзақ"})
 
 
 # What follows `ж.` decides how it is said.
 FROM_YEAR_AFTER = frozenset({"бастап", "бері", "кейін", "соң", "әрі", "бұрын", "басталып"})
 
-
 TO_YEAR_AFTER = frozenset({"дейін", "шейін", "таман", "қарай"})
 
 
 POSSESSED_NOUNS_FOR_CENTURY = ("бас", "орта", "аяғ", "аяқ", "соң", "екінші", "бірінші", "жарт")
-
 
 YEAR_ABBREVIATION_RE = re.compile(r"[ \u00a0‐‑-]?(жж\.|ж\.ж\.|ж\.|ғғ\.|ғ\.)(?!\w)")
 
