@@ -1,9 +1,11 @@
 """Throughput of the Kazakh normaliser on a large body of news-like text (one core).
 
-Run: ``python benchmarks/bench_normalize.py [MEGABYTES]``. Builds the text from the
-seed article, the normaliser's case files and generated sentences with numbers, dates,
-percentages, money, units and times, then times ``normalize()`` over it and prints KB/s.
-The target is at least 500 KB/s.
+Run: ``python benchmarks/bench_normalize.py [MEGABYTES] [--root DIR]``. Builds the
+text from the seed article, the normaliser's case files and generated sentences with
+numbers, dates, percentages, money, units and times, then times ``normalize()`` over it
+and prints KB/s. The target is at least 3 MB/s on one core (issue 11). ``--root DIR``
+times the ``narrator`` package under DIR instead (an older checkout, for before/after
+figures on the same text).
 """
 
 from __future__ import annotations
@@ -14,11 +16,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+_ROOT_ARGUMENT = sys.argv.index("--root") if "--root" in sys.argv else None
+CODE_ROOT = Path(sys.argv[_ROOT_ARGUMENT + 1]) if _ROOT_ARGUMENT is not None else ROOT
+if _ROOT_ARGUMENT is not None:
+    del sys.argv[_ROOT_ARGUMENT : _ROOT_ARGUMENT + 2]
+sys.path.insert(0, str(CODE_ROOT))
 
 from narrator.text.normalize import normalize  # noqa: E402
 
-TARGET_KB_PER_S = 500
+TARGET_KB_PER_S = 3000
 SEED_ARTICLE = ROOT.parent / "shared" / "examples" / "seed-article.txt"
 CASES_DIR = ROOT / "tests" / "normalize" / "cases"
 TEMPLATES = (
@@ -75,22 +81,27 @@ def build_body(megabytes: float, seed: int = 1) -> str:
 
 
 def main() -> None:
-    """Build the body, time normalize() over it (best of three) and print KB/s."""
+    """Build the body, time normalize() over it (best of three, CPU and wall clock) and
+    print KB/s."""
     megabytes = float(sys.argv[1]) if len(sys.argv) > 1 else 4.0
     body = build_body(megabytes)
     kilobytes = len(body.encode("utf-8")) / 1000
     normalize(body[:10_000])  # load the tables and compile the regexes first
-    timings = []
+    wall: list[float] = []
+    cpu: list[float] = []
     for _ in range(3):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         normalize(body)
-        timings.append(time.perf_counter() - started)
-    best = min(timings)
-    rate = kilobytes / best
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    # CPU time is what one core spends; on a shared machine the wall clock also
+    # counts the time other processes held the core.
+    rate = kilobytes / min(cpu)
     verdict = "meets" if rate >= TARGET_KB_PER_S else "BELOW"
     print(
-        f"normalize(): {kilobytes:,.0f} KB in {best:.2f} s = {rate:,.0f} KB/s "
-        f"({verdict} the {TARGET_KB_PER_S} KB/s target)"
+        f"normalize(): {kilobytes:,.0f} KB in {min(cpu):.2f} s CPU = {rate:,.0f} KB/s "
+        f"({kilobytes / min(wall):,.0f} KB/s by the wall clock); "
+        f"{verdict} the {TARGET_KB_PER_S} KB/s target; code from {CODE_ROOT}"
     )
 
 

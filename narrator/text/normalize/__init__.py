@@ -8,14 +8,18 @@ left that a Kazakh voice cannot say.
 
 from __future__ import annotations
 
+import builtins
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 from narrator.text.normalize.lexicon import Lexicon, load_lexicon
-from narrator.text.normalize.semiotic import Span
+from narrator.text.normalize.numbers import ONES
+from narrator.text.normalize.semiotic import Span, Tagged
 from narrator.text.normalize.tables import abbreviations
-from narrator.text.normalize.tagger import tag
+from narrator.text.normalize.taggers import tag
 from narrator.text.normalize.verbalizer import verbalize
 
 NORMALIZER_VERSION = "1.6.0"
@@ -72,13 +76,33 @@ def _starts_sentence(text: str, start: int) -> bool:
     return True
 
 
+# Spoken forms by everything a verbaliser looks at: news repeats its spans (2025 жылы,
+# 5%-ке, ҚР), and saying one again costs a dictionary lookup. Bounded: cleared when full.
+_SPOKEN: dict[tuple[object, ...], str] = {}
+_SPOKEN_LIMIT = 50_000
+
+
+def _say(tagged: Tagged, formal: bool) -> str:
+    key = (
+        tagged.cls, tagged.amount, tagged.words, tagged.ending, tagged.base_possessive,
+        tagged.prefix, tagged.tail, tagged.particle, tagged.values, formal,
+    )  # fmt: skip
+    spoken = _SPOKEN.get(key)
+    if spoken is None:
+        spoken = verbalize(tagged, formal=formal)
+        if len(_SPOKEN) >= _SPOKEN_LIMIT:
+            _SPOKEN.clear()
+        _SPOKEN[key] = spoken
+    return spoken
+
+
 def _spans(text: str, register: str, lexicon: Lexicon | None) -> list[Span]:
     formal = register == "formal"
     spans: list[Span] = []
     for tagged in tag(text, lexicon):
         written = text[tagged.start : tagged.end]
         try:
-            spoken = verbalize(tagged, formal=formal)
+            spoken = _say(tagged, formal)
         except Exception:  # a span that cannot be said is left as written, never fatal
             continue
         if (
@@ -92,10 +116,58 @@ def _spans(text: str, register: str, lexicon: Lexicon | None) -> list[Span]:
     return spans
 
 
+@cache
+def _digit_tables() -> tuple[dict[int, str], re.Pattern[str]]:
+    """Decimal digits of other scripts (٣, ３) → ASCII, and a regex of every character
+    that is still a digit after tagging (ASCII ones left by a failed span, ², ①)."""
+    to_ascii: dict[int, str] = {}
+    others: list[tuple[int, int]] = []  # ranges of digits that are not decimal (², ①)
+    # builtins.range: the package's submodule range.py shadows the builtin here
+    for code in builtins.range(0x80, sys.maxunicode + 1):
+        char = chr(code)
+        if not char.isdigit():
+            continue
+        value = unicodedata.decimal(char, None)
+        if value is not None:
+            to_ascii[code] = str(value)
+        elif others and others[-1][1] == code - 1:
+            others[-1] = (others[-1][0], code)
+        else:
+            others.append((code, code))
+    ranges = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in others)
+    return to_ascii, re.compile(rf"[\d{ranges}]+")
+
+
+_NON_ASCII_DIGIT_RE = re.compile(r"(?![0-9])\d")
+
+
+def _ascii_digits(text: str) -> str:
+    """Decimal digits of any script written as ASCII digits, so that they are read."""
+    if _NON_ASCII_DIGIT_RE.search(text) is None:
+        return text
+    return text.translate(_digit_tables()[0])
+
+
+def _say_left_digits(spoken: str) -> str:
+    """Digits nothing else read (a span that failed, ², ①): said digit by digit, as
+    words of their own."""
+    if spoken.isascii() and not any("0" <= ch <= "9" for ch in spoken):
+        return spoken
+    pattern = _digit_tables()[1]
+
+    def say(m: re.Match[str]) -> str:
+        words = " ".join(ONES[unicodedata.digit(ch, 0) % 10] for ch in m.group(0) if ch.isdigit())
+        before = " " if m.start() > 0 and spoken[m.start() - 1].isalnum() else ""
+        after = " " if spoken[m.end() : m.end() + 1].isalnum() else ""
+        return f"{before}{words}{after}"
+
+    return pattern.sub(say, spoken)
+
+
 def explain(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> list[Span]:
     """Every non-plain span of ``text``: where it is, what was written, its class and
     what is said for it."""
-    return _spans(text, register, lexicon)
+    return _spans(_ascii_digits(text), register, lexicon)
 
 
 def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> str:
@@ -104,6 +176,7 @@ def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = No
     ``register="formal"`` says бір жүз / бір мың; ``lexicon`` is a user lexicon applied
     before the built-in tables. Deterministic, idempotent, and never raises on text.
     """
+    text = _ascii_digits(text)
     pieces: list[str] = []
     pos = 0
     for span in _spans(text, register, lexicon):
@@ -111,7 +184,7 @@ def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = No
         pieces.append(span.spoken)
         pos = span.end
     pieces.append(text[pos:])
-    return "".join(pieces)
+    return _say_left_digits("".join(pieces))
 
 
 _PROBLEM_RE = re.compile(

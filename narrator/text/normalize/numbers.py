@@ -16,14 +16,20 @@ from narrator.text.normalize.endings import Ending, inflect, ordinal_suffix
 ONES = ("нөл", "бір", "екі", "үш", "төрт", "бес", "алты", "жеті", "сегіз", "тоғыз")
 TENS = ("", "он", "жиырма", "отыз", "қырық", "елу", "алпыс", "жетпіс", "сексен", "тоқсан")
 SCALES = (
+    (10**33, "дециллион"),
+    (10**30, "нониллион"),
+    (10**27, "октиллион"),
+    (10**24, "септиллион"),
+    (10**21, "секстиллион"),
+    (10**18, "квинтиллион"),
     (10**15, "квадриллион"),
     (10**12, "триллион"),
     (10**9, "миллиард"),
     (10**6, "миллион"),
     (10**3, "мың"),
 )
-# Numbers from this length on are read digit by digit (no scale word above квадриллион).
-DIGIT_BY_DIGIT_FROM = 19
+# Numbers from this length on are read digit by digit (no scale word above дециллион).
+DIGIT_BY_DIGIT_FROM = 37
 COLLECTIVE_WORDS = {
     1: "біреу",
     2: "екеу",
@@ -78,11 +84,12 @@ def _cardinal_int(n: int, formal: bool) -> str:
 def cardinal(number: int | str, *, formal: bool = False) -> str:
     """Cardinal words for a non-negative integer or a digit string.
 
-    Leading zeros are read as нөл (``"05"`` → нөл бес); strings of 19 digits or more
+    Leading zeros are read as нөл (``"05"`` → нөл бес); strings of 37 digits or more
     are read digit by digit.
     """
     digits = str(number) if isinstance(number, int) else number
-    digits = "".join(ch for ch in digits if "0" <= ch <= "9")
+    if not (digits.isascii() and digits.isdigit()):
+        digits = "".join(ch for ch in digits if "0" <= ch <= "9")
     if not digits:
         return ""
     if len(digits) >= DIGIT_BY_DIGIT_FROM:
@@ -96,7 +103,10 @@ def cardinal(number: int | str, *, formal: bool = False) -> str:
 
 
 def ordinal(number: int | str, *, formal: bool = False) -> str:
-    """Ordinal words: 1 → бірінші, 20 → жиырмасыншы, 40 → қырқыншы, 50 → елуінші."""
+    """Ordinal words: 1 → бірінші, 20 → жиырмасыншы, 40 → қырқыншы, 50 → елуінші.
+    Leading zeros are not said (05 мамыр → бесінші мамыр)."""
+    if isinstance(number, str) and len(number) > 1 and number.startswith("0"):
+        number = number.lstrip("0") or "0"
     return ordinal_suffix(cardinal(number, formal=formal))
 
 

@@ -118,3 +118,23 @@ def letter_names() -> dict[str, str]:
 def months() -> dict[int, str]:
     """Month number → month name."""
     return {int(number): entry.spoken for number, entry in _entries("months.tsv").items()}
+
+
+@cache
+def count_words() -> dict[str, str]:
+    """Words after a hyphen that keep the number before them a cardinal (бөлмелі,
+    жылдығы, жасқа), by stem → "adjective" or "any"."""
+    return {stem: entry.spoken for stem, entry in _entries("count_words.tsv").items()}
+
+
+@cache
+def identifier_cues() -> dict[str, Entry]:
+    """Words that make the number next to them an identifier (ЖСН, индекс, рейс), with
+    its reading ("digits" or "number") and "after" for words written after it."""
+    return _entries("identifier_cues.tsv")
+
+
+@cache
+def web_words() -> dict[str, str]:
+    """Readings of the parts of web addresses that are not words (kz → кей-зет)."""
+    return {written: entry.spoken for written, entry in _entries("web_words.tsv").items()}

@@ -10,7 +10,9 @@ from narrator.text.normalize import (
     cardinal,
     date,
     decimal,
+    dimension,
     fraction,
+    identifier,
     letters,
     measure,
     money,
@@ -21,17 +23,31 @@ from narrator.text.normalize import (
     score,
     telephone,
     time,
+    web,
 )
 from narrator.text.normalize.endings import inflect, instrumental_particle
 from narrator.text.normalize.latin_fallback import read_latin
 from narrator.text.normalize.semiotic import Tagged
-from narrator.text.normalize.tagger import candidate_re
+from narrator.text.normalize.taggers import candidate_re
+from narrator.text.normalize.taggers.common import is_caps
 
 
 def _say_latin(tagged: Tagged, *, formal: bool) -> str:
     spoken = read_latin(tagged.words)
     if candidate_re().search(spoken):
         # the reading is itself something to expand (tg → тг → теңге)
+        from narrator.text.normalize import normalize
+
+        spoken = normalize(spoken, register="formal" if formal else "news")
+    return spoken
+
+
+def _say_mixed(tagged: Tagged, *, formal: bool) -> str:
+    """A word typed in mixed scripts, as the tagger read it; normalised again when the
+    reading is itself something to expand (Протон-МLn → ... Млн → миллион)."""
+    spoken = tagged.words
+    # an all-caps word was already read in its context (an acronym, or a heading)
+    if not is_caps(spoken) and candidate_re().search(spoken):
         from narrator.text.normalize import normalize
 
         spoken = normalize(spoken, register="formal" if formal else "news")
@@ -52,11 +68,15 @@ VERBALIZERS: dict[str, Callable[..., str]] = {
     "money": money.verbalize,
     "measure": measure.verbalize,
     "telephone": telephone.verbalize,
+    "identifier": identifier.verbalize,
+    "dimension": dimension.verbalize,
+    "web": web.verbalize,
     "roman": roman.verbalize,
     "abbreviation": abbreviation.verbalize,
     "lexicon": abbreviation.verbalize,
     "letters": letters.verbalize,
     "latin": _say_latin,
+    "mixed": _say_mixed,
 }
 
 

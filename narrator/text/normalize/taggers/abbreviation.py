@@ -1,0 +1,99 @@
+"""Abbreviations and acronyms from the tables (ҚР, т.б., обл., НАТО): the expansion,
+possessive after an organisation name, genitive before what it possesses.
+"""
+
+from __future__ import annotations
+
+import re
+
+from narrator.text.normalize.abbreviation import genitive_before_title
+from narrator.text.normalize.endings import Ending, inflect
+from narrator.text.normalize.roman import roman_value
+from narrator.text.normalize.semiotic import Tagged
+from narrator.text.normalize.tables import Entry, abbreviations, acronym_words
+from narrator.text.normalize.taggers.common import LOWER, with_ending
+from narrator.text.normalize.taggers.context import after_name, keeps_full_stop, possesses_next
+from narrator.text.normalize.taggers.letters import in_caps_run
+from narrator.text.normalize.taggers.roman import is_roman_context, tag_roman
+from narrator.text.normalize.taggers.year import century_word_for, year_word_for
+
+
+def handle_caps(text: str, m: re.Match[str]) -> Tagged | None:
+    """An all-caps Cyrillic token: a Roman numeral in Cyrillic letters, or an acronym."""
+    token = m.group(0)
+    start, end = m.start(), m.end()
+    if set(token) <= set("ХІ") and is_roman_context(text, start, end, token):
+        value = roman_value(token)
+        if value is not None:
+            return tag_roman(text, m)
+    return tag_caps(text, start, end, token)
+
+
+def tag_caps(text: str, start: int, end: int, token: str) -> Tagged | None:
+    """An all-caps Cyrillic token: a listed abbreviation, an acronym said as a word, or
+    one spelled by letter names."""
+    entry = abbreviations().get(token)
+    if entry is None:
+        hyphenated = re.match(rf"{re.escape(token)}-[{LOWER}]+", text[start:])
+        if hyphenated and hyphenated.group(0) in abbreviations():
+            token = hyphenated.group(0)
+            end = start + len(token)
+            entry = abbreviations()[token]
+    if entry is not None:
+        return _tag_abbreviation(text, start, end, entry)
+    word = acronym_words().get(token)
+    if word is not None:
+        tagged = with_ending(text, Tagged(start, end, "abbreviation", words=word.spoken))
+        if tagged.ending and word.spoken.isupper():
+            tagged.words += "-"  # an acronym said as a word keeps its hyphen: НАТО-ға
+        return tagged
+    if len(token) > 5 or in_caps_run(text, start, end):
+        return None  # a word in capitals (a heading), not an acronym
+    return with_ending(text, Tagged(start, end, "letters", words=token))
+
+
+def _tag_abbreviation(text: str, start: int, end: int, entry: Entry) -> Tagged:
+    """An expansion from the table: possessive after an organisation name, genitive
+    before what it possesses, the written ending regenerated."""
+    tagged = Tagged(start, end, "abbreviation", words=entry.spoken)
+    possessive = "poss" in entry.flags
+    if "org" in entry.flags and after_name(text, start):
+        tagged.words = inflect(entry.spoken, Ending(("poss",)))
+        possessive = True
+    tagged.base_possessive = possessive
+    with_ending(text, tagged)
+    if (
+        possessive
+        and "org" in entry.flags
+        and tagged.ending is None
+        and possesses_next(text, tagged.end)
+    ):
+        tagged.ending = Ending(("gen",))
+    genitive = genitive_before_title(entry, text, tagged.end, possesses_next)
+    if genitive is not None and tagged.ending is None:
+        tagged.words = genitive
+    return tagged
+
+
+def handle_abbreviation(text: str, m: re.Match[str]) -> Tagged | None:
+    """A listed lowercase or dotted abbreviation (т.б., обл., млн)."""
+    written = m.group(0)
+    table = abbreviations()
+    entry = table.get(written) or table[written[:1].lower() + written[1:]]
+    return _handle_abbreviation_at(text, m.start(), m.end(), written, entry)
+
+
+def _handle_abbreviation_at(text: str, start: int, end: int, written: str, entry: Entry) -> Tagged:
+    flags = entry.flags
+    tagged = _tag_abbreviation(text, start, end, entry)
+    if "year" in flags or "years" in flags:
+        tagged.words = year_word_for(text, end, plural="years" in flags)
+        tagged.ending = None
+    elif "century" in flags or "centuries" in flags:
+        tagged.words = century_word_for(text, end, plural="centuries" in flags)
+        tagged.ending = None
+    if (written.endswith(".") and "final" in flags and keeps_full_stop(text, tagged.end)) or (
+        written.endswith(".") and text[tagged.end : tagged.end + 1] in ("", "\n")
+    ):
+        tagged.tail = "."
+    return tagged

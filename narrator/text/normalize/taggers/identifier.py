@@ -1,0 +1,140 @@
+"""Identifiers and codes: numbers that name something rather than count it, said digit
+by digit or in their written groups, never as quantities, ordinals or years.
+
+What makes a number an identifier:
+- a cue word before it (``data/identifier_cues.tsv``): Код 12345, ЖСН 850101300123,
+  пошта индексі 050013, PIN-код 1234, шот 4400..., or after it: KC 921 рейсі;
+- its shape: a zero-led run of four or more digits (050013, 0012) or four groups of four
+  digits (a card number, 4400 4301 2345 6789);
+- a version: a dotted number with two dots or more (17.2.1), or one dot after a Latin
+  name or next to нұсқа / версия (iOS 17.2, Web 2.0, 2.0 нұсқасы), said with нүкте.
+
+Readings (``values`` hold the written groups, ``words`` the reading):
+- digits: every digit, groups apart: ЖСН 850101300123 → сегіз бес нөл бір нөл бір үш
+  нөл нөл бір екі үш; 4400 4301 → төрт төрт нөл нөл, төрт үш нөл бір.
+- number: each group a cardinal: рейс 2021 → екі мың жиырма бір.
+- version: the parts as cardinals joined by нүкте: iOS 17.2 → ... он жеті нүкте екі.
+"""
+
+from __future__ import annotations
+
+import re
+
+from narrator.text.normalize.semiotic import Tagged
+from narrator.text.normalize.tables import identifier_cues
+from narrator.text.normalize.taggers.common import with_ending
+from narrator.text.normalize.taggers.context import next_word
+from narrator.text.normalize.taggers.measure import read_unit
+
+# Groups of digits written with spaces or hyphens between them.
+_DIGIT_RUN_RE = re.compile(r"[0-9]+")
+_GROUPS_RE = re.compile(r"[0-9]+(?:[ \u00a0\-][0-9]+)*(?![0-9])")
+_CARD_RE = re.compile(r"[0-9]{4}(?:([ \u00a0\-])[0-9]{4}(?:\1[0-9]{4}){2})(?![0-9])")
+_ZERO_LED_RE = re.compile(r"0[0-9]{3,}(?![0-9]|[.,:/][0-9])")
+# A time, decimal, fraction or date goes on after the digits: not an identifier.
+_NUMBER_GOES_ON_RE = re.compile(r"[.,:/][0-9]")
+_VERSION_RE = re.compile(r"[0-9]{1,4}(?:\.[0-9]{1,4}){1,3}(?![0-9]|\.[0-9])")
+# The word before a number, with a colon, № or a dash between them.
+_WORD_BEFORE_RE = re.compile(r"([^\W\d_](?:[\w\-]*[^\W\d_])?)[ \u00a0]*[:№#]?[ \u00a0]*\Z")
+_LATIN_NAME_BEFORE_RE = re.compile(r"(?<![^\W\d_])[A-Za-z][A-Za-z\-]*[ \u00a0]+\Z")
+_VERSION_WORDS = ("нұсқа", "версия")
+_SCALE_OR_PERCENT_RE = re.compile(r"[ \u00a0]?(?:%|млн|млрд|трлн|мың)")
+
+
+def _cue_before(text: str, start: int) -> str | None:
+    """The reading a cue word right before ``start`` asks for (a colon, № or # may stand
+    between them), or None."""
+    end = start
+    while end > 0 and text[end - 1] in _GAP:
+        end -= 1
+    if end == start and end > 0 and text[end - 1].isalpha():
+        return None  # a number stuck to a word (A320) has no cue
+    window = text[max(0, end - 24) : end]
+    pieces = window.rsplit(None, 1)
+    if not pieces or (len(pieces) == 1 and end > 24):
+        return None  # no word, or one too long to be a cue
+    entry = identifier_cues().get(pieces[-1].lower())
+    return None if entry is None or "after" in entry.flags else entry.spoken
+
+
+# What may stand between a cue word and its number.
+_GAP = " \u00a0:№#"
+
+
+def _cue_after(text: str, end: int) -> str | None:
+    if "рейс" not in text[end : end + 8].lower():  # the only words listed "after"
+        return None
+    word, _, _ = next_word(text, end)
+    entry = identifier_cues().get(word)
+    return entry.spoken if entry is not None and "after" in entry.flags else None
+
+
+def _is_version(text: str, start: int, end: int, dots: int) -> bool:
+    if dots >= 2:
+        return True
+    if _SCALE_OR_PERCENT_RE.match(text, end) or read_unit(text, end, "") is not None:
+        return False  # USD 1.5 млн is an amount
+    before = text[max(0, start - 24) : start]
+    if _LATIN_NAME_BEFORE_RE.search(before):
+        return True
+    previous = _WORD_BEFORE_RE.search(before)
+    following, _, _ = next_word(text, end)
+    return following.startswith(_VERSION_WORDS) or (
+        previous is not None and previous.group(1).lower().startswith(_VERSION_WORDS)
+    )
+
+
+# Words after a number that make it a quantity whatever came before it.
+_QUANTITY_WORDS = ("сағат", "минут", "секунд", "күн", "жыл", "ай", "апта", "пайыз", "есе", "рет")
+
+
+def _counts_something(text: str, end: int) -> bool:
+    """Whether a unit, a per cent sign or a word of time follows the number."""
+    if _SCALE_OR_PERCENT_RE.match(text, end) or read_unit(text, end, "") is not None:
+        return True
+    return next_word(text, end)[0].startswith(_QUANTITY_WORDS)
+
+
+def match_identifier(text: str, start: int) -> Tagged | None:
+    """An identifier starting at ``start`` (a digit), or None."""
+    if start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".,"):
+        return None
+    run = _DIGIT_RUN_RE.match(text, start)
+    assert run is not None
+    following = text[run.end() : run.end() + 1]
+    cue = _cue_before(text, start)
+    if (
+        cue is None
+        and following != "."
+        and text[start] != "0"
+        and run.end() - start != 4
+        and "рейс" not in text[run.end() : run.end() + 8].lower()
+    ):
+        return None  # no cue, no shape of an identifier: the common case, decided fast
+    version = _VERSION_RE.match(text, start) if following == "." else None
+    if version is not None:
+        parts = version.group(0).split(".")
+        is_date_or_grouped = all(len(p) == 3 for p in parts[1:]) or (
+            len(parts) == 3 and len(parts[2]) in (2, 4) and len(parts[1]) <= 2
+        )
+        if not is_date_or_grouped and _is_version(text, start, version.end(), len(parts) - 1):
+            return _tagged(text, start, version.end(), "version", parts)
+    groups = _GROUPS_RE.match(text, start)
+    if groups is None or _NUMBER_GOES_ON_RE.match(text, groups.end()):
+        return None
+    reading = cue or _cue_after(text, groups.end())
+    if reading is not None and _counts_something(text, groups.end()):
+        reading = None  # рейс 01 сағатқа кешікті: a quantity after all
+    if reading is not None:
+        return _tagged(text, start, groups.end(), reading, re.findall(r"[0-9]+", groups.group(0)))
+    card = _CARD_RE.match(text, start) if run.end() - start == 4 else None
+    if card is not None:
+        return _tagged(text, start, card.end(), "digits", re.findall(r"[0-9]+", card.group(0)))
+    zero_led = _ZERO_LED_RE.match(text, start) if text[start] == "0" else None
+    if zero_led is not None:
+        return _tagged(text, start, zero_led.end(), "digits", [zero_led.group(0)])
+    return None
+
+
+def _tagged(text: str, start: int, end: int, reading: str, groups: list[str]) -> Tagged:
+    return with_ending(text, Tagged(start, end, "identifier", words=reading, values=tuple(groups)))
