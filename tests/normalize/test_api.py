@@ -163,3 +163,12 @@ def test_tax_numbers_after_their_abbreviation_are_identifiers() -> None:
         assert len(spans) == 1, text
         assert spans[0].spoken.split()[:3] in (["сегіз", "бес", "нөл"], ["нөл", "төрт", "нөл"])
         assert "миллиард" not in normalize(text)
+
+
+def test_a_currency_name_written_out_joins_the_amount_as_money() -> None:
+    text = "Өнімдер орта есеппен 200 миллион еуроға сатылады, 350 мың теңгеге дейін."
+    money = [(s.written, s.spoken) for s in explain(text) if s.cls == "money"]
+    assert money == [
+        ("200 миллион еуроға", "екі жүз миллион еуроға"),
+        ("350 мың теңгеге", "үш жүз елу мың теңгеге"),
+    ]

@@ -89,6 +89,13 @@ def currencies() -> dict[str, Entry]:
 
 
 @cache
+def currency_words() -> tuple[str, ...]:
+    """Currency names written out after an amount (теңге, доллар, еуро)."""
+    lines = (DATA_DIR / "currency_words.txt").read_text("utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
 def scales() -> dict[str, Entry]:
     """Scale words written after a number (млн, млрд, мың)."""
     return _entries("scales.tsv")

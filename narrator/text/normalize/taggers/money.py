@@ -1,11 +1,15 @@
-"""Money: a currency sign written after the amount (4 500 ₸, 15$). A sign before the
-amount ($15) is read with the number (``cardinal.parse_signed_atom``), and currency
-words (тг, USD) with the units (``measure.read_unit``)."""
+"""Money: a currency sign written after the amount (4 500 ₸, 15$), or a currency name
+written out (200 миллион еуроға). A sign before the amount ($15) is read with the
+number (``cardinal.parse_signed_atom``), and currency abbreviations (тг, USD) with the
+units (``measure.read_unit``)."""
 
 from __future__ import annotations
 
-from narrator.text.normalize.tables import currencies
-from narrator.text.normalize.taggers.common import CURRENCY_SIGNS
+import re
+from functools import cache
+
+from narrator.text.normalize.tables import currencies, currency_words
+from narrator.text.normalize.taggers.common import CURRENCY_SIGNS, CYRILLIC, alternation
 
 
 def currency_sign_after(text: str, pos: int) -> tuple[str, int] | None:
@@ -15,3 +19,18 @@ def currency_sign_after(text: str, pos: int) -> tuple[str, int] | None:
     if pos + 1 < len(text) and text[pos] in " \u00a0" and text[pos + 1] in CURRENCY_SIGNS:
         return currencies()[text[pos + 1]].spoken, pos + 2
     return None
+
+
+@cache
+def _currency_word_re() -> re.Pattern[str]:
+    return re.compile(
+        rf"[ \u00a0]((?:{alternation(list(currency_words()))})[{CYRILLIC}]*)(?![\w-])",
+        re.IGNORECASE,
+    )
+
+
+def currency_word_after(text: str, pos: int) -> tuple[str, int] | None:
+    """A currency name written out after the amount at ``pos`` (with its ending, which
+    the word keeps as written), and where it ends."""
+    match = _currency_word_re().match(text, pos)
+    return (match.group(1), match.end()) if match else None

@@ -30,7 +30,7 @@ from narrator.text.normalize.taggers.dimension import match_dimension
 from narrator.text.normalize.taggers.fraction import match_fraction
 from narrator.text.normalize.taggers.identifier import match_identifier
 from narrator.text.normalize.taggers.measure import read_unit
-from narrator.text.normalize.taggers.money import currency_sign_after
+from narrator.text.normalize.taggers.money import currency_sign_after, currency_word_after
 from narrator.text.normalize.taggers.ordinal import attach_ending, classify_by_context
 from narrator.text.normalize.taggers.percent import PERCENT_RE
 from narrator.text.normalize.taggers.range import RANGE_DASH_RE, join_before_interval
@@ -88,7 +88,7 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
             else:
                 currency = spoken
         elif not currency:
-            sign = currency_sign_after(text, pos)
+            sign = currency_sign_after(text, pos) or currency_word_after(text, pos)
             if sign is not None:
                 currency, pos = sign
     if currency:
