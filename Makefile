@@ -14,7 +14,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Reinstalled whenever pyproject.toml changes: narrator alone for the demo, with the
-# test extras (pytest, hypothesis, feedparser, onnx, piper-tts, ruff) for the rest.
+# test extras (pytest, hypothesis, feedparser, onnx, piper-tts, ruff, mypy, ...) for the rest.
 $(INSTALLED): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e .
 	@rm -f $(VENV)/.installed-[0-9]* && touch $@
@@ -38,6 +38,7 @@ browser:
 lint: $(INSTALLED_TEST)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(INSTALLED_TEST)
 	$(BIN)/ruff check --fix .
