@@ -89,6 +89,12 @@ class BulletinSettings:
     """Outro line(s), with the same placeholders."""
     headlines: bool = True
     """Read the story titles at the start when there are several titled stories."""
+    template: str = "auto"
+    """``article`` (the title, then the body: no jingles, intro, headlines or outro),
+    ``bulletin`` (jingle, intro, headlines, stories, outro, jingle) or ``auto``:
+    ``narrator speak`` reads a single article as an article and a folder, feed, list of
+    articles or Markdown with several stories as a bulletin; ``feed build`` makes
+    bulletins."""
 
 
 @dataclass
@@ -201,6 +207,14 @@ class CacheSettings:
 
 
 @dataclass
+class PerformanceSettings:
+    """How much of the machine a run uses."""
+
+    jobs: int | str = "auto"
+    """Worker processes for synthesis: a number, or ``auto`` (one per CPU core)."""
+
+
+@dataclass
 class Station:
     """A whole station file."""
 
@@ -213,6 +227,7 @@ class Station:
     check: CheckSettings = field(default_factory=CheckSettings)
     feed: FeedSettings = field(default_factory=FeedSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
+    performance: PerformanceSettings = field(default_factory=PerformanceSettings)
     path: Path | None = None
     """The file this station was read from (None for defaults)."""
 
