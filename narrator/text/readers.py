@@ -216,7 +216,12 @@ def shorten_title(title: str | None, source: str) -> str | None:
     cut = title[:MAX_TITLE_CHARS].rsplit(" ", 1)[0] if " " in title[:MAX_TITLE_CHARS] else ""
     short = (cut or title[:MAX_TITLE_CHARS]).rstrip(" ,;:–—-") + "…"
     log.warning(
-        "%s: title of %d characters cut to %d: %r", source, len(title), len(short), short[:40]
+        "%s: title of %d characters cut to %d (limit %d): %r",
+        source,
+        len(title),
+        len(short),
+        MAX_TITLE_CHARS,
+        short[:40],
     )
     return short
 
