@@ -118,7 +118,6 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar o
 
 @app.command()
 def speak(
-    input: InputArg = None,
     output: Annotated[
         str,
         typer.Option(
@@ -127,7 +126,8 @@ def speak(
             help="Audio file to write (.mp3, .ogg, .opus, .flac, .wav); '-' writes the audio "
             "to stdout.",
         ),
-    ] = "",
+    ],
+    input: InputArg = None,
     text: Annotated[
         str | None, typer.Option("--text", "-t", help="Read this text instead of a file.")
     ] = None,
@@ -180,8 +180,6 @@ def speak(
     """Read an article or a bulletin aloud into an audio file."""
     from narrator.api import speak as speak_api
 
-    if not output:
-        raise click_exceptions.UsageError("missing option '-o' / '--output'")
     with progress_bar(quiet, "Synthesising") as update:
         result = speak_api(
             input,
@@ -342,7 +340,7 @@ def _quiet_stdout() -> None:
 
 def _usage_line(exc: click_exceptions.UsageError) -> str:
     command = exc.ctx.command_path if exc.ctx is not None else "narrator"
-    return f"{exc.format_message()} (see '{command} --help')"
+    return f"{exc.format_message().rstrip('.')} (see '{command} --help')"
 
 
 def run(args: list[str] | None = None) -> int:
