@@ -73,13 +73,14 @@ def main_options(
         bool, typer.Option("--verbose", "-v", help="Log details to stderr.")
     ] = False,
     debug: Annotated[
-        bool, typer.Option("--debug", help="On an error, print its traceback too.")
+        bool,
+        typer.Option("--debug", help="On an error, print its traceback too (any position)."),
     ] = False,
 ) -> None:
     """Turn Kazakh news text into podcast-ready audio and a podcast feed."""
-    _State.debug = debug
+    _State.debug = _State.debug or debug
     logging.basicConfig(
-        level=logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING,
+        level=logging.DEBUG if _State.debug else logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
@@ -345,9 +346,14 @@ def _usage_line(exc: click_exceptions.UsageError) -> str:
 
 def run(args: list[str] | None = None) -> int:
     """Run the command line and return its exit code; never raises."""
+    argv = list(sys.argv[1:] if args is None else args)
+    options = argv[: argv.index("--")] if "--" in argv else argv
+    if "--debug" in options:  # accepted anywhere, not only before the command
+        argv.remove("--debug")
+        _State.debug = True
     try:
         try:
-            code = app(args=args, standalone_mode=False)
+            code = app(args=argv, standalone_mode=False)
             flush_stdout()
             return code if isinstance(code, int) else 0
         except click_exceptions.NoArgsIsHelpError as exc:

@@ -83,12 +83,15 @@ def test_debug_adds_the_traceback(
         raise RuntimeError("boom")
 
     monkeypatch.setattr("narrator.text.normalize.normalize", broken)
-    code = cli.run(["--debug", "normalize", str(ROOT / "examples" / "seed-article.txt")])
+    seed = str(ROOT / "examples" / "seed-article.txt")
+    for args in (["--debug", "normalize", seed], ["normalize", seed, "--debug"]):
+        monkeypatch.setattr(cli._State, "debug", False)
+        code = cli.run(args)
+        err = capsys.readouterr().err
+        assert code == EXIT_INTERNAL
+        assert "Traceback" in err and "RuntimeError: boom" in err
+        assert err.rstrip().splitlines()[-1].startswith("error: internal error")
     monkeypatch.setattr(cli._State, "debug", False)
-    err = capsys.readouterr().err
-    assert code == EXIT_INTERNAL
-    assert "Traceback" in err and "RuntimeError: boom" in err
-    assert err.rstrip().splitlines()[-1].startswith("error: internal error")
 
 
 def test_normalize_to_a_full_disk_is_one_line() -> None:
