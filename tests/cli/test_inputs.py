@@ -165,6 +165,7 @@ def test_speak_stdin_markdown_reads_no_markup(tmp_path: Path) -> None:
     assert "date" not in vtt and "#" not in vtt and "**" not in vtt
     chapters = json.loads(out.with_name("b.chapters.json").read_text("utf-8"))["chapters"]
     assert [c["title"] for c in chapters] == ["Экономика", "Спорт"]
+    assert vtt.split("\n\n")[1].splitlines()[-1] == "Narrator."  # several stories: a bulletin
 
 
 def test_speak_ssml_prosody_rate_slows_the_voice(tmp_path: Path) -> None:
