@@ -70,18 +70,22 @@ def parse_input(text: str, source: str, input_format: str | None = None) -> Docu
     """A document of ``text`` read from ``source``, in the given or detected format."""
     fmt = format_for(source, text, input_format)
     if fmt in COLLECTION_FORMATS:
-        return _as_collection(_collection_of(text, source, fmt))
+        return _collection_of(text, source, fmt)
     return parse(text, source, fmt)
 
 
 def _collection_of(text: str, source: str, fmt: str) -> Document:
     from narrator.feed.sources import _parse_json, bulletin_document, parse_feed
 
+    collection = True
     if fmt == "json":
         if json_depth(text) > MAX_NESTING:
             raise InputError(f"{source}: JSON nested deeper than {MAX_NESTING} levels")
         default_id = Path(source).stem if source != STDIO else "stdin"
         articles = _parse_json(text, source, default_id=default_id)
+        # One article object is an article; a list (or {"articles": [...]}) a bulletin.
+        data = json.loads(text)
+        collection = isinstance(data, list) or "articles" in data
     else:
         articles = parse_feed(text.encode("utf-8", "surrogatepass"), source)
     if not articles:
@@ -89,11 +93,11 @@ def _collection_of(text: str, source: str, fmt: str) -> Document:
     # The order of narrator.feed.sources.collection_document: oldest first, then by slug.
     oldest = datetime.min.replace(tzinfo=UTC)
     articles.sort(key=lambda article: (article.date or oldest, article.slug))
-    return bulletin_document(articles, None, {}, source=source)
+    return _as_collection(bulletin_document(articles, None, {}, source=source), collection)
 
 
-def _as_collection(document: Document) -> Document:
-    return finish(dataclasses.replace(document, collection=True))
+def _as_collection(document: Document, collection: bool = True) -> Document:
+    return finish(dataclasses.replace(document, collection=collection))
 
 
 def json_depth(text: str) -> int:

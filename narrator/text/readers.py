@@ -130,6 +130,8 @@ def format_for(source: str, text: str, requested: str | None = None) -> str:
         return name
     if source != "-":
         by_suffix = _SUFFIX_FORMATS.get(Path(source).suffix.lower())
+        if by_suffix == "rss" and detect_format(text) == "ssml":
+            return "ssml"  # SSML saved as .xml
         if by_suffix:
             return by_suffix
     return detect_format(text)
