@@ -54,6 +54,14 @@ def test_h_is_help_everywhere() -> None:
         assert "Usage:" in result.stdout
 
 
+def test_flags_show_no_type_placeholder() -> None:
+    for args in (["speak", "--help"], ["normalize", "-h"], ["--help"], ["voices", "list", "-h"]):
+        help_text = run_narrator(*args).stdout
+        assert "--quiet" in help_text or "--help" in help_text
+        assert "<bool>" not in help_text, args
+    assert "<path>" in run_narrator("speak", "--help").stdout  # options with values keep theirs
+
+
 def test_station_is_long_only_in_help() -> None:
     help_text = run_narrator("speak", "--help").stdout
     assert "--station" in help_text
