@@ -305,7 +305,13 @@ def normalize(
     Documents are read exactly as 'speak' reads them (Markdown markup, front matter and
     HTML tags are not read); plain text is normalised as it is, line for line.
     """
-    from narrator.api import document_text, parse_input, spans_json, station_settings
+    from narrator.api import (
+        document_text,
+        parse_input,
+        read_input,
+        spans_json,
+        station_settings,
+    )
     from narrator.errors import UsageError
     from narrator.text import normalize as norm
     from narrator.text.readers import format_for, read_text
@@ -313,11 +319,14 @@ def normalize(
     if as_json and not explain:
         raise UsageError("--json goes with --explain")
     settings = station_settings(station, lexicon=lexicon, register=register)
-    raw, source = read_text(path, encoding)
-    if format_for(source, raw, input_format) == "txt":
-        text = raw
+    if path.startswith(("http://", "https://")) or (path != "-" and Path(path).is_dir()):
+        text = document_text(read_input(path))  # a folder or feed, as speak reads it
     else:
-        text = document_text(parse_input(raw, source, input_format))
+        raw, source = read_text(path, encoding)
+        if format_for(source, raw, input_format) == "txt":
+            text = raw  # as it is, so that --lines and --check positions match the file
+        else:
+            text = document_text(parse_input(raw, source, input_format))
     loaded = norm.load_lexicon(settings.text.lexicon) if settings.text.lexicon else None
     chosen = settings.text.register
     if check:

@@ -93,6 +93,20 @@ def test_normalize_reads_files_as_speak_does(tmp_path: Path) -> None:
     assert check.returncode == 0, check.stdout  # front matter and URLs are not read
 
 
+def test_normalize_reads_a_folder_as_speak_does(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "---\ndate: 2026-11-28\n---\n# Бірінші\n\n5 мектеп ашылды.\n", "utf-8"
+    )
+    (folder / "b.html").write_text(
+        "<html><body><h1>Екінші</h1><p>Қар жауды.</p></body></html>", "utf-8"
+    )
+    out = _normalize(str(folder))
+    assert "Бірінші" in out and "Бес мектеп ашылды." in out and "Қар жауды." in out
+    assert "<" not in out and "date" not in out
+
+
 def test_input_format_overrides_detection(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("# Тақырып\n\nМәтін.\n", "utf-8")
