@@ -379,6 +379,8 @@ def run(args: list[str] | None = None) -> int:
         try:
             code = app(args=argv, standalone_mode=False)
             flush_stdout()
+            if code == EXIT_INTERRUPTED:  # typer's answer to Ctrl-C
+                _error("interrupted")
             return code if isinstance(code, int) else 0
         except click_exceptions.NoArgsIsHelpError as exc:
             if exc.ctx is not None:

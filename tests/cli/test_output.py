@@ -54,6 +54,26 @@ def test_audio_to_stdout_without_sidecars(tmp_path: Path, article: Path) -> None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["article.txt"]  # no "-", "-.vtt"
 
 
+def test_audio_is_never_written_to_a_terminal(tmp_path: Path, article: Path) -> None:
+    import pty
+
+    controller, terminal = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "narrator", "speak", str(article), "-o", "-", "-f", "wav"],
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            timeout=120,
+        )
+    finally:
+        os.close(terminal)
+        os.close(controller)
+    assert done.returncode == EXIT_USAGE
+    assert "terminal" in _one_line(done.stderr)
+
+
 def test_audio_to_stdout_with_sidecars_folder(tmp_path: Path, article: Path) -> None:
     sidecars = tmp_path / "side"
     sidecars.mkdir()
