@@ -13,8 +13,12 @@ Read:
 - ``<prosody rate="...">``: scales the station's speaking rate for the whole document
   (``x-slow`` 0.6, ``slow`` 0.8, ``medium`` 1, ``fast`` 1.25, ``x-fast`` 1.5, ``80%``,
   ``+10%``, or a multiplier); one rate per document, the first one given;
-- ``<phoneme alphabet="ipa|x-espeak" ph="...">``: checked, then the element's own text
-  is read (with a warning): the engines do not take phonemes through narrator yet.
+- ``<phoneme alphabet="ipa" ph="...">``: the phonemes, as espeak-ng writes Kazakh (and
+  Piper's Kazakh voices read it), are respelled in Kazakh letters with the table
+  ``narrator/text/data/ipa_kazakh.tsv`` and read by any voice (``kaspˈi`` -> каспи).
+  Phonemes outside the table, and ``x-espeak``/``x-sampa`` phonemes, are not
+  respelled: the element's own text is read, with a warning. (The engines take text,
+  not phonemes, so a respelling is how a pronunciation reaches every voice.)
 
 Any other element is read for its text and named in one warning. XML is parsed with
 defusedxml: no entity expansion and no external reads. Nesting deeper than
@@ -25,6 +29,8 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import cache
+from importlib import resources
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
@@ -102,7 +108,7 @@ class _Reader:
         self.parts: list[str] = []
         self.ignored: set[str] = set()
         self.rates: list[float] = []
-        self.phonemes = 0
+        self.unspelled: list[str] = []
 
     def walk(self, element: Element, depth: int) -> None:
         from narrator.text.readers import MAX_NESTING
@@ -118,8 +124,7 @@ class _Reader:
         elif name == "say-as":
             self.parts.append(self.say_as(element))
         elif name == "phoneme":
-            self.phoneme(element)
-            self.parts.append(_all_text(element))
+            self.parts.append(self.phoneme(element))
         else:
             if name == "prosody" and element.get("rate"):
                 self.rates.append(rate_factor(element.get("rate", ""), self.source))
@@ -167,16 +172,49 @@ class _Reader:
             self.ignored.add(f"say-as {kind or '(no interpret-as)'}")
         return text
 
-    def phoneme(self, element: Element) -> None:
+    def phoneme(self, element: Element) -> str:
+        """The respelled phonemes, or the element's text when they cannot be respelled."""
         alphabet = (element.get("alphabet") or "ipa").strip().lower()
         if alphabet not in PHONEME_ALPHABETS:
             raise InputError(
                 f"{self.source}: phoneme alphabet {alphabet!r} is not one of "
                 f"{', '.join(PHONEME_ALPHABETS)}"
             )
-        if not (element.get("ph") or "").strip():
+        phonemes = (element.get("ph") or "").strip()
+        if not phonemes:
             raise InputError(f"{self.source}: <phoneme> without a 'ph' attribute")
-        self.phonemes += 1
+        written = _all_text(element)
+        spelled = respell(phonemes) if alphabet == "ipa" else None
+        if not spelled:
+            self.unspelled.append(phonemes)
+            return written
+        if written[:1].isupper():
+            spelled = spelled[:1].upper() + spelled[1:]
+        return spelled
+
+
+@cache
+def _respelling() -> tuple[re.Pattern[str], dict[str, str]]:
+    table: dict[str, str] = {}
+    text = resources.files("narrator.text").joinpath("data/ipa_kazakh.tsv").read_text("utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            phoneme, _, letters = line.partition("\t")
+            table[phoneme] = letters
+    ordered = sorted(table, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered)) + r"|\s+|(.)", re.S), table
+
+
+def respell(phonemes: str) -> str | None:
+    """IPA phonemes (espeak-ng's Kazakh) in Kazakh letters; None if a symbol is unknown."""
+    pattern, table = _respelling()
+    letters: list[str] = []
+    for match in pattern.finditer(phonemes):
+        if match.group(1) is not None:
+            return None
+        piece = match.group()
+        letters.append(" " if piece.isspace() else table[piece])
+    return " ".join("".join(letters).split()) or None
 
 
 def _local(tag: object) -> str:
@@ -214,12 +252,11 @@ def parse_ssml(text: str, source: str) -> Document:
             source,
             ", ".join(sorted(reader.ignored)),
         )
-    if reader.phonemes:
+    if reader.unspelled:
         log.warning(
-            "%s: %d <phoneme> element(s) read as their written text: the voices take no "
-            "phonemes through narrator yet",
+            "%s: phonemes not respelled, their text read instead: %s",
             source,
-            reader.phonemes,
+            ", ".join(reader.unspelled[:5]),
         )
     meta: dict[str, str] = {}
     if reader.rates:

@@ -164,6 +164,11 @@ def test_ssml_unknown_tags_warn_once_and_are_read(tmp_path: Path) -> None:
     assert len(warnings) == 1 and "audio, emphasis" in warnings[0]
 
 
+def test_ssml_phoneme_reaches_the_voice_as_kazakh_letters() -> None:
+    ssml = '<speak><phoneme alphabet="ipa" ph="kaspˈi">Kaspi</phoneme> банкі.</speak>'
+    assert _normalize("-", data=ssml) == "Каспи банкі.\n"
+
+
 def test_malformed_ssml_is_one_line() -> None:
     result = run_narrator("normalize", "--input-format", "ssml", "-", input=b"<speak><p>x</speak>")
     assert result.returncode == InputError.exit_code

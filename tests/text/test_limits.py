@@ -14,7 +14,7 @@ from narrator.text.readers import (
     parse_markdown,
     read_document,
 )
-from narrator.text.ssml import break_level, parse_ssml, rate_factor
+from narrator.text.ssml import break_level, parse_ssml, rate_factor, respell
 from tests.helpers import run_narrator
 
 
@@ -127,6 +127,18 @@ def test_ssml_subset() -> None:
         parse_ssml('<speak><phoneme alphabet="klingon" ph="x">y</phoneme></speak>', "a.ssml")
     with pytest.raises(InputError, match="refused unsafe XML"):
         parse_ssml('<!DOCTYPE s [<!ENTITY e "x">]><speak>&e;</speak>', "a.ssml")
+
+
+def test_ssml_phonemes_are_respelled_in_kazakh_letters() -> None:
+    assert respell("sælˈem") == "сәлем"
+    assert respell("qɑzɑqstˈɑn ʒɑŋˈɑɫəqtɑɾə") == "қазақстан жаңалықтары"  # espeak-ng's own
+    assert respell("θ") is None
+    document = parse_ssml(
+        '<speak><phoneme alphabet="ipa" ph="kaspˈi">Kaspi</phoneme> банкі, '
+        '<phoneme alphabet="x-espeak" ph="k\'aspi">Kaspi</phoneme>.</speak>',
+        "p.ssml",
+    )
+    assert document.stories[0].paragraphs == ["Каспи банкі, Kaspi."]
 
 
 def test_ssml_breaks_and_rates() -> None:
