@@ -1,4 +1,11 @@
-"""narrator: Kazakh news text to podcast-ready audio and a podcast feed."""
+"""narrator: Kazakh news text to podcast-ready audio and a podcast feed.
+
+The Python API (see the README): :func:`speak` reads a file, standard input, a folder
+or a feed aloud into an audio file and returns the
+:class:`~narrator.pipeline.Production`; :func:`normalize` turns written Kazakh into
+the words a newsreader says. Errors are :class:`narrator.errors.NarratorError`
+subclasses with one-line messages.
+"""
 
 from importlib.metadata import PackageNotFoundError, version
 
@@ -7,12 +14,6 @@ try:
 except PackageNotFoundError:  # running from a source tree without installation
     __version__ = "0.0.0"
 
+from narrator.api import normalize, speak
 
-def normalize(text: str, *, register: str = "news") -> str:
-    """Turn written Kazakh news text into the words a newsreader says."""
-    from narrator.text.normalize import normalize as _normalize
-
-    return _normalize(text, register=register)
-
-
-__all__ = ["__version__", "normalize"]
+__all__ = ["__version__", "normalize", "speak"]

@@ -158,6 +158,12 @@ class BulletinSettings(_Section):
     """Outro line(s), with the same placeholders."""
     headlines: bool = True
     """Read the story titles at the start when there are several titled stories."""
+    template: Literal["auto", "article", "bulletin"] = "auto"
+    """``article`` (the title, then the body: no jingles, intro, headlines or outro),
+    ``bulletin`` (jingle, intro, headlines, stories, outro, jingle) or ``auto``:
+    ``narrator speak`` reads a single article as an article and a folder, feed, list of
+    articles or Markdown with several stories as a bulletin; ``feed build`` makes
+    bulletins."""
 
 
 class AudioSettings(_Section):

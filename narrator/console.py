@@ -2,23 +2,46 @@
 
 from __future__ import annotations
 
+import sys
+
+import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from narrator.errors import StdoutError
+
 stderr = Console(stderr=True)
+
+
+def echo(text: str, *, nl: bool = True) -> None:
+    """Write ``text`` to stdout; a failed write is a one-line :class:`StdoutError`."""
+    try:
+        typer.echo(text, nl=nl)
+    except OSError as exc:
+        raise StdoutError(f"standard output: cannot write ({exc.strerror or exc})") from exc
+
+
+def flush_stdout() -> None:
+    """Flush stdout now, so that a failure is reported rather than lost at exit."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        raise StdoutError(f"standard output: cannot write ({exc.strerror or exc})") from exc
+    except ValueError:  # already closed
+        pass
 
 
 class progress_bar:
     """A rich progress bar on stderr, used as ``with progress_bar(quiet, label) as update``.
 
-    ``update(done, total)`` advances it; with ``quiet`` there is no bar and ``update`` is
-    ``None``.
+    ``update(done, total)`` advances it; with ``quiet``, or when stderr is not a terminal
+    (a log file, a pipe), there is no bar and ``update`` is ``None``.
     """
 
     def __init__(self, quiet: bool, label: str) -> None:
         self._bar = (
             None
-            if quiet
+            if quiet or not stderr.is_terminal
             else Progress(
                 TextColumn(f"[bold]{label}"),
                 BarColumn(),

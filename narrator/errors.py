@@ -1,4 +1,19 @@
-"""Errors a user can act on: the CLI prints them as one line, without a traceback."""
+"""Errors a user can act on: the CLI prints them as one line, without a traceback.
+
+Every class carries the process exit code the CLI ends with (documented in the
+README): 1 a check found problems, 2 bad input, 3 voice, 4 output, 64 usage,
+70 an unexpected internal error, 75 another run holds the lock.
+"""
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+"""``narrator check`` or ``normalize --check`` found something outside the targets."""
+EXIT_USAGE = 64
+"""A bad command line (EX_USAGE of sysexits.h)."""
+EXIT_INTERNAL = 70
+"""An unexpected error: a bug in narrator (EX_SOFTWARE of sysexits.h)."""
+EXIT_INTERRUPTED = 130
+"""Stopped by Ctrl-C (128 + SIGINT)."""
 
 
 class NarratorError(Exception):
@@ -12,7 +27,7 @@ class NarratorError(Exception):
 
 
 class InputError(NarratorError):
-    """Bad, missing, empty or undecodable input text."""
+    """Bad, missing, empty, undecodable or oversized input text (or station file)."""
 
     exit_code = 2
 
@@ -27,3 +42,13 @@ class OutputError(NarratorError):
     """An output that cannot be written."""
 
     exit_code = 4
+
+
+class StdoutError(OutputError):
+    """Standard output cannot be written (a full disk, a closed pipe)."""
+
+
+class UsageError(NarratorError):
+    """Options that do not go together, or a value an option does not take."""
+
+    exit_code = EXIT_USAGE

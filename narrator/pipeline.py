@@ -317,8 +317,10 @@ def produce(
     # Opus only exists at 48 kHz; every other format uses the station's rate.
     rate = OPUS_RATE if chosen == "opus" else audio.sample_rate
     # Files the station names are read before any synthesis, so a typo fails fast.
-    intro = jingle(audio.intro_jingle, "intro", rate) if audio.jingles else None
-    outro = jingle(audio.outro_jingle, "outro", rate) if audio.jingles else None
+    # An article (``[bulletin] template = "article"``) is read plainly, without stings.
+    stings = audio.jingles and station.bulletin.template != "article"
+    intro = jingle(audio.intro_jingle, "intro", rate) if stings else None
+    outro = jingle(audio.outro_jingle, "outro", rate) if stings else None
     bed = load_audio(audio.music_bed, rate) if audio.music_bed else None
     cover = load_cover(audio.cover) if audio.cover else None
     bulletin = bulletin_for(document, station)

@@ -1,8 +1,10 @@
 """TTS engines behind one small interface (:class:`~narrator.engines.base.Voice`).
 
 One module per engine: :mod:`.espeak` (embedded default), :mod:`.piper`, :mod:`.coqui`.
-:func:`load_voice` turns a voice id into a loaded voice: the embedded ``kk-espeak``, or
-a voice installed with ``narrator voices install`` (see :mod:`.catalogue`).
+:func:`load_voice` turns a voice id into a loaded voice: the embedded ``kk-espeak``, a
+voice installed with ``narrator voices install`` (see :mod:`.catalogue`), or the path of
+a Piper ``.onnx`` file that is not installed (its config beside it, as Piper's
+``--model`` takes it).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ def load_voice(
         from narrator.engines.espeak import EspeakVoice
 
         return EspeakVoice.load(voice_id, EMBEDDED_VOICES[voice_id])
+    if voice_id.lower().endswith(".onnx"):
+        return _load_piper_file(voice_id, params)
     installed = find_installed(voice_id, directory)
     if installed is None:
         if voice_id in load_catalogue():
@@ -68,6 +72,16 @@ def load_voice(
             threads=threads,
         )
     raise VoiceError(f"voice {voice_id!r} uses engine {installed.engine!r}, which needs no install")
+
+
+def _load_piper_file(voice_id: str, params: SynthesisParams | None) -> Voice:
+    """A Piper voice straight from its ``.onnx`` file (and ``.onnx.json`` beside it)."""
+    model = Path(voice_id).expanduser()
+    if not model.is_file():
+        raise VoiceError(f"{voice_id}: no such voice file")
+    from narrator.engines.piper import PiperVoice
+
+    return PiperVoice.load(voice_id, model, None, gpu=_wants_gpu(params, False))
 
 
 def _wants_gpu(params: SynthesisParams | None, configured: bool) -> bool:

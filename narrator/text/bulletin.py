@@ -1,4 +1,5 @@
-"""A news bulletin's shape: intro, headlines, the stories, outro.
+"""A programme's shape: a bulletin (intro, headlines, the stories, outro) or an article
+(its title, then its body).
 
 A document (Markdown: ``# `` title, ``## `` one story each, front matter ``date``,
 ``edition``, ``station``) becomes a plan of segments in reading order. The intro and
@@ -35,6 +36,8 @@ MONTHS = (
     "желтоқсан",
 )
 PLACEHOLDERS = ("station", "date", "title", "edition")
+TEMPLATES = ("auto", "article", "bulletin")
+"""Values of ``[bulletin] template`` and ``--template``."""
 CHAPTER_TITLE_CHARS = 60
 """An untitled story's chapter is named by its first sentence, cut to this length."""
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -112,13 +115,37 @@ def chapter_title(story: Story) -> str:
     return sentence[:CHAPTER_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:–—-") + "…"
 
 
+def template_for(document: Document, station: Station) -> str:
+    """``article`` or ``bulletin``: the station's choice, or for ``auto`` a bulletin when
+    the document is a collection or has several stories."""
+    chosen = station.bulletin.template
+    if chosen not in TEMPLATES:
+        where = station.path or "station"
+        raise InputError(
+            f"{where}: bulletin.template must be one of {', '.join(TEMPLATES)}, not {chosen!r}"
+        )
+    if chosen != "auto":
+        return chosen
+    return "bulletin" if document.collection or len(document.stories) > 1 else "article"
+
+
+def with_template(document: Document, station: Station) -> Station:
+    """A copy of ``station`` with its template decided for ``document``; an article has
+    no jingles (the programme then plays only the voice)."""
+    template = template_for(document, station)
+    bulletin = station.bulletin.model_copy(update={"template": template})
+    audio = station.audio.model_copy(update={"jingles": False}) if template == "article" else None
+    return station.model_copy(update={"bulletin": bulletin, "audio": audio or station.audio})
+
+
 def _lines(template: str, bulletin: Bulletin, kind: SegmentKind, where: str) -> list[Segment]:
     text = fill(template, bulletin, where)
     return [Segment(s, kind, story=-1, paragraph=0) for s in split_sentences(text) if s.strip()]
 
 
 def plan(document: Document, station: Station, bulletin: Bulletin) -> list[Segment]:
-    """The segments of the bulletin in reading order: intro, headlines, stories, outro.
+    """The segments in reading order: for a bulletin intro, headlines, stories, outro;
+    for an article (``[bulletin] template = "article"``) its title, then its body.
 
     A single untitled story takes the document's title as its headline (an article
     read on its own); with several stories the document title names the programme and
@@ -132,6 +159,8 @@ def plan(document: Document, station: Station, bulletin: Bulletin) -> list[Segme
     body = segment_document(dataclasses.replace(document, title=None, stories=stories))
     titles = [chapter_title(story) for story in stories]
     body = [dataclasses.replace(s, story_title=titles[s.story]) for s in body]
+    if settings.template == "article":
+        return body
     segments = _lines(settings.intro, bulletin, SegmentKind.INTRO, f"{where}: bulletin.intro")
     headlines = [story.title for story in stories if story.title]
     if settings.headlines and len(headlines) >= 2:

@@ -28,7 +28,9 @@ class Document:
     source: str
     """Where the text came from (a path, or ``-`` for standard input)."""
     meta: dict[str, str] = field(default_factory=dict)
-    """Front matter such as ``date``, ``edition``, ``station``."""
+    """Front matter such as ``date``, ``edition``, ``station`` (SSML: ``rate``)."""
+    collection: bool = False
+    """Read from a folder, a feed or a list of articles: a bulletin, whatever its length."""
 
     @property
     def is_empty(self) -> bool:

@@ -71,7 +71,7 @@ def test_speak_reports_the_segments_that_fell_back(tmp_path: Path, broken_voice:
         f'[voice]\nid = "{broken_voice}"\nfallbacks = ["kk-espeak"]\n', encoding="utf-8"
     )
     out = tmp_path / "out.wav"
-    result = run_narrator("speak", str(article), "-o", str(out), "-s", str(station))
+    result = run_narrator("speak", str(article), "-o", str(out), "--station", str(station))
     assert result.returncode == 0, result.stderr
     reports = [line for line in result.stderr.splitlines() if line.startswith("fallback:")]
     assert any(

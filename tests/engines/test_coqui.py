@@ -173,6 +173,6 @@ def test_fallback_from_piper_to_mms_mixes_sample_rates(
     station = tmp_path / "station.toml"
     station.write_text('[voice]\nid = "kk-broken"\nfallbacks = ["kk-mms-test"]\n')
     out = tmp_path / "out.wav"
-    result = run_narrator("speak", str(article), "-o", str(out), "-s", str(station))
+    result = run_narrator("speak", str(article), "-o", str(out), "--station", str(station))
     assert result.returncode == 0, result.stderr
     assert "fallback: kk-mms-test read 'Қала әкімдігі" in result.stderr

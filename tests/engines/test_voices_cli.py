@@ -181,12 +181,16 @@ def test_speak_with_a_speaker_from_the_station_file(
     station = tmp_path / "station.toml"
     station.write_text('[voice]\nid = "multi"\nspeaker = "C"\n', encoding="utf-8")
     out = tmp_path / "out.wav"
-    ok = run_narrator("speak", str(_article(tmp_path)), "-o", str(out), "-s", str(station), "-q")
+    ok = run_narrator(
+        "speak", str(_article(tmp_path)), "-o", str(out), "--station", str(station), "-q"
+    )
     assert ok.returncode == 0, ok.stderr
     assert _duration(out) > 1.0
 
     station.write_text('[voice]\nid = "multi"\nspeaker = "Z"\n', encoding="utf-8")
-    bad = run_narrator("speak", str(_article(tmp_path)), "-o", str(out), "-s", str(station), "-q")
+    bad = run_narrator(
+        "speak", str(_article(tmp_path)), "-o", str(out), "--station", str(station), "-q"
+    )
     assert bad.returncode == 3
     assert "has no speaker 'Z' (speakers: A, B, C)" in bad.stderr
 
