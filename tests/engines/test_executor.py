@@ -223,6 +223,58 @@ def test_a_killed_worker_has_its_texts_retried_in_order(
     assert not _wait_until_gone(seen), "worker processes left behind"
 
 
+def _wchan(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/wchan").read_text()
+    except OSError:
+        return ""
+
+
+def test_a_worker_killed_while_sending_its_result_does_not_hang_the_run(
+    espeak_spec: VoiceSpec, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The worst moment: a worker stopped inside its write of a result larger than the
+    pipe's buffer, then killed. Half a message is left in the pool's result pipe and
+    the pipe's lock stays taken, which is what hung ProcessPoolExecutor for good."""
+    sentence = "Бүгінгі жаңалықтар, құрметті тыңдармандар. "
+    texts = [sentence * (8 if n % 2 else 12) for n in range(8)]  # megabytes of audio each
+    caught: list[int] = []
+    seen: set[int] = set()
+    results: list[Synthesised] = []
+    with caplog.at_level(logging.WARNING), ProcessExecutor(espeak_spec, 2) as executor:
+        executor.start()
+        workers = _worker_pids(executor)
+        seen |= workers
+
+        def kill_mid_write() -> None:
+            while not caught and len(results) < len(texts):
+                for pid in workers:
+                    if "pipe_write" in _wchan(pid):  # blocked writing: the pipe is full
+                        os.kill(pid, signal.SIGSTOP)
+                        time.sleep(0.2)  # the pool reads what was written, waits for more
+                        os.kill(pid, signal.SIGKILL)
+                        caught.append(pid)
+                        return
+
+        def consume() -> None:
+            results.extend(executor.map(texts))
+
+        killer = threading.Thread(target=kill_mid_write, daemon=True)
+        consumer = threading.Thread(target=consume, daemon=True)
+        killer.start()
+        consumer.start()
+        consumer.join(TIMEOUT_S)
+        assert not consumer.is_alive(), "the run hung after a worker died mid-write"
+        killer.join(5)
+        seen |= _worker_pids(executor)
+    assert caught, "no worker was caught writing its result (nothing was tested)"
+    assert len(results) == len(texts)
+    lengths = [len(r.chunk.samples) for r in results]
+    assert all(lengths[n] > lengths[n + 1] for n in range(0, len(texts), 2))  # in order
+    assert any("while sending its result" in r.getMessage() for r in caplog.records)
+    assert not _wait_until_gone(seen), "worker processes left behind"
+
+
 def test_a_worker_killed_twice_fails_the_run_with_one_line(espeak_spec: VoiceSpec) -> None:
     seen: set[int] = set()
     with ProcessExecutor(espeak_spec, 2) as executor:
