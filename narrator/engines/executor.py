@@ -15,8 +15,10 @@ else about it, so a distributed executor plugs in behind the same two calls.
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -31,6 +33,10 @@ from narrator.engines.chain import Fallback, VoiceChain
 from narrator.errors import VoiceError
 
 log = logging.getLogger(__name__)
+
+STALL_CHECK_S = 0.5
+"""How often a waiting consumer checks that the workers are alive (and how long a
+worker may be dead before a result that has not come is given up)."""
 
 
 @dataclass(frozen=True)
@@ -187,13 +193,18 @@ class ProcessExecutor:
                 text = next(pending, None)
                 if text is None:
                     return
-                in_flight.append((text, pool.submit(_work, text)))
+                try:
+                    future = pool.submit(_work, text)
+                except BrokenProcessPool as exc:  # broke since the last result: retried below
+                    future = Future()
+                    future.set_exception(exc)
+                in_flight.append((text, future))
 
         fill()
         while in_flight:
             text, future = in_flight[0]
             try:
-                result = future.result()
+                result = self._result(future, pool)
             except BrokenProcessPool:
                 pool = self._replace_pool(text)
                 # Everything in flight died with the pool: submit it again, in order.
@@ -205,6 +216,35 @@ class ProcessExecutor:
             in_flight.popleft()
             fill()
             yield result
+
+    def _result(self, future: Future[Synthesised], pool: ProcessPoolExecutor) -> Synthesised:
+        """``future.result()``, but a pool that a dead worker left stuck is broken, not
+        waited on forever.
+
+        A worker killed while sending its result (audio: larger than a pipe's buffer)
+        leaves half a message in the result pipe and its lock held: the pool's own
+        thread then waits for the rest and never notices the death. When a worker has
+        been dead for a while and the result still has not come, stop the other
+        workers and close this process's end of the result pipe, so that the pool's
+        thread reads end-of-file and fails every pending text with BrokenProcessPool.
+        """
+        dead_since: float | None = None
+        while True:
+            try:
+                return future.result(timeout=STALL_CHECK_S)
+            except TimeoutError:
+                pass
+            workers = list((pool._processes or {}).values())
+            if all(worker.is_alive() for worker in workers):
+                dead_since = None
+            elif dead_since is None:
+                dead_since = time.monotonic()
+            elif time.monotonic() - dead_since >= STALL_CHECK_S:
+                log.warning("a synthesis worker died while sending its result; stopping the pool")
+                for worker in workers:
+                    worker.kill()
+                pool._result_queue._writer.close()  # type: ignore[attr-defined]
+                dead_since = math.inf  # once; the pool breaks now
 
     def _replace_pool(self, text: str) -> ProcessPoolExecutor:
         if self._pool is not None:
