@@ -109,9 +109,9 @@ def test_normalize_reads_a_folder_as_speak_does(tmp_path: Path) -> None:
 
 def test_input_format_overrides_detection(tmp_path: Path) -> None:
     path = tmp_path / "notes.txt"
-    path.write_text("# Тақырып\n\nМәтін.\n", "utf-8")
-    assert "#" in _normalize(str(path))  # a .txt file is plain text
-    assert "#" not in _normalize("--input-format", "md", str(path))
+    path.write_text("# Тақырып\n\n**Мәтін.**\n", "utf-8")
+    assert "**" in _normalize(str(path))  # a .txt file is plain text
+    assert "**" not in _normalize("--input-format", "md", str(path))
     bad = run_narrator("normalize", "--input-format", "docx", str(path))
     assert bad.returncode == InputError.exit_code
     assert "docx" in bad.stderr and "txt, md, html, json, rss, ssml" in bad.stderr
