@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 
 from narrator import __version__
+from narrator.batch.command import batch_command
 from narrator.console import progress_bar, stderr
 from narrator.engines.commands import voices_app
 from narrator.errors import NarratorError
@@ -27,6 +28,7 @@ log = logging.getLogger("narrator")
 app.add_typer(voices_app, name="voices")
 app.add_typer(feed_app, name="feed", help="Publish a podcast feed of the newsroom's articles.")
 app.add_typer(cache_app, name="cache", help="The cache of synthesised segments.")
+app.command("batch")(batch_command)
 
 
 def _version(value: bool) -> None:

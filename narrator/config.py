@@ -208,6 +208,10 @@ class PerformanceSettings:
     """Synthesis worker processes: a number, or ``auto`` (chosen from a measurement of
     the voice on this machine, cached; see :mod:`narrator.engines.layout`). 1 runs
     everything in one process."""
+    executor: str = "local"
+    """Where synthesis runs: ``local`` (this machine) or ``ray`` (a Ray cluster)."""
+    ray_address: str | None = None
+    """The Ray cluster to join (None: ``RAY_ADDRESS``, else a local cluster)."""
 
 
 @dataclass

@@ -259,8 +259,23 @@ def programme_loudness(spool: Spool, mixer: Mixer, speech: LoudnessMeter) -> flo
     return mixed.loudness
 
 
-def open_executor(spec: VoiceSpec, chain: VoiceChain, jobs: int | str, work_chars: int) -> Executor:
-    """The executor for ``jobs`` (a number, or ``auto``: see :mod:`narrator.engines.layout`)."""
+def open_executor(
+    spec: VoiceSpec,
+    chain: VoiceChain,
+    jobs: int | str,
+    work_chars: int,
+    *,
+    executor: str = "local",
+    ray_address: str | None = None,
+) -> Executor:
+    """The executor for ``jobs`` (a number, or ``auto``: see :mod:`narrator.engines.layout`),
+    or Ray actors when ``executor`` is ``ray`` (see :mod:`narrator.engines.ray_executor`)."""
+    if executor == "ray":
+        from narrator.engines.ray_executor import RayExecutor
+
+        return RayExecutor(spec, address=ray_address)
+    if executor != "local":
+        raise InputError(f"executor must be 'local' or 'ray', not {executor!r}")
     layout = choose_layout(spec, chain.primary, jobs, work_chars)
     if layout.processes == 1:
         return InProcessExecutor(spec, chain)
@@ -279,6 +294,7 @@ def produce(
     progress: ProgressCallback | None = None,
     cache: SegmentCache | None = None,
     jobs: int | str | None = None,
+    chain: VoiceChain | None = None,
 ) -> Production:
     """Speak ``document`` as a bulletin into ``output``, with its sidecars.
 
@@ -286,7 +302,8 @@ def produce(
     the loudness) -> mix, master and encode (pass 2) -> decode and check -> tags ->
     sidecars. Memory does not grow with the programme's length. The audio is written
     atomically and before its transcript and chapters, so nothing ever points at a
-    half-written file. ``jobs`` overrides the station's ``[performance] jobs``.
+    half-written file. ``jobs`` overrides the station's ``[performance] jobs``; ``chain``
+    is the station's voice chain when the caller has it loaded already.
     """
     started = time.perf_counter()
     output = Path(output)
@@ -305,7 +322,7 @@ def produce(
     cover = load_cover(audio.cover) if audio.cover else None
     bulletin = bulletin_for(document, station)
     spec = voice_spec(station)
-    chain = spec.chain()
+    chain = chain or spec.chain()
     segments = plan_segments(document, station, bulletin)
     fallbacks: list[Fallback] = []
     work = sum(len(segment.text) for segment in segments)
@@ -318,7 +335,17 @@ def produce(
         audio.channels,
         audio.bitrate_kbps,
     )
-    with Spool() as spool, open_executor(spec, chain, jobs, work) as executor:
+    with (
+        Spool() as spool,
+        open_executor(
+            spec,
+            chain,
+            jobs,
+            work,
+            executor=station.performance.executor,
+            ray_address=station.performance.ray_address,
+        ) as executor,
+    ):
         speech = LoudnessMeter(rate)
 
         def keep(block: np.ndarray) -> None:
