@@ -7,8 +7,9 @@ loudness, status and error. The last line of an article wins.
 Lines are appended with one ``write`` on a file opened ``O_APPEND`` and synced, so
 a batch killed at any moment leaves every finished line intact; at worst the last line
 is cut short, and a cut line is ignored when the manifest is read (the article it was
-about is simply produced again). A run starts by rewriting the manifest compactly (one
-line per article, atomically by rename), so it does not grow with re-runs.
+about is simply produced again). A run starts and ends by rewriting the manifest
+compactly (one line per article, atomically by rename), so it does not grow with
+re-runs and a torn line never has another appended to it.
 """
 
 from __future__ import annotations

@@ -192,6 +192,7 @@ class Batch:
         for entry in produced:
             self.manifest.record(entry)
             finish(entry, DONE if entry.status == DONE else FAILED)
+        self.manifest.compact()
         report.entries = [entries[item.id] for item in items if item.id in entries]
         report.seconds = time.perf_counter() - started
         if self.cache is not None:

@@ -131,7 +131,9 @@ class JobResult:
     error: str | None
 
 
-def _start_actors(spec: VoiceSpec, count: int, gpu: bool) -> list[Any]:
+def _start_actors(spec: VoiceSpec, count: int, gpu: bool) -> tuple[list[Any], list[int]]:
+    """Start ``count`` worker actors and wait until each has loaded the voice;
+    returns them and their processes' ids."""
     ray = _ray()
     actor_class = ray.remote(_Worker).options(
         num_cpus=0 if gpu else 1,
@@ -141,13 +143,13 @@ def _start_actors(spec: VoiceSpec, count: int, gpu: bool) -> list[Any]:
     )
     actors = [actor_class.remote(spec) for _ in range(count)]
     try:
-        ray.get([actor.pid.remote() for actor in actors])
+        pids = ray.get([actor.pid.remote() for actor in actors])
     except ray.exceptions.RayActorError:
         for actor in actors:
             ray.kill(actor)
         spec.chain()  # the voice's own one-line error, if it is the voice
         raise VoiceError("the Ray voice workers could not start") from None
-    return actors
+    return actors, pids
 
 
 class RayExecutor:
@@ -171,11 +173,11 @@ class RayExecutor:
         self.spec = spec if gpu else VoiceSpec(spec.voice_ids, spec.params, spec.voices_dir, 1)
         count = workers or worker_count(gpu)
         self.window = window or 2 * count + 2
-        self._actors = _start_actors(self.spec, count, gpu)
+        self._actors, self.started_pids = _start_actors(self.spec, count, gpu)
         log.info("synthesis: %d Ray actors%s", count, " on GPUs" if gpu else "")
 
     def worker_pids(self) -> list[int]:
-        """The actors' current processes."""
+        """The actors' current processes (waits for the calls queued on them)."""
         ray = _ray()
         return list(ray.get([actor.pid.remote() for actor in self._actors]))
 
@@ -248,13 +250,8 @@ class RayWorkerPool:
         self.spec = spec if gpu else VoiceSpec(spec.voice_ids, spec.params, spec.voices_dir, 1)
         self.workers = workers or worker_count(gpu)
         self.window = window or 2 * self.workers
-        self._actors = _start_actors(self.spec, self.workers, gpu)
+        self._actors, self.started_pids = _start_actors(self.spec, self.workers, gpu)
         log.info("batch: %d Ray workers%s", self.workers, " on GPUs" if gpu else "")
-
-    def worker_pids(self) -> list[int]:
-        """The actors' current processes."""
-        ray = _ray()
-        return list(ray.get([actor.pid.remote() for actor in self._actors]))
 
     def run(
         self, jobs: Iterable[tuple[str, Callable[..., Any], tuple[Any, ...]]]
