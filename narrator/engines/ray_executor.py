@@ -136,7 +136,7 @@ def _start_actors(spec: VoiceSpec, count: int, gpu: bool) -> tuple[list[Any], li
     returns them and their processes' ids."""
     ray = _ray()
     actor_class = ray.remote(_Worker).options(
-        num_cpus=0 if gpu else 1,
+        num_cpus=1,  # a GPU worker still masters and encodes on a CPU
         num_gpus=1 if gpu else 0,
         max_restarts=MAX_RESTARTS,
         max_task_retries=MAX_TASK_RETRIES,
