@@ -90,6 +90,22 @@ def wants_gpu(spec: VoiceSpec) -> bool:
     return _wants_gpu(spec.params, installed.gpu if installed else False)
 
 
+def on_gpu(spec: VoiceSpec) -> bool:
+    """Whether the workers ask Ray for a GPU: the voice wants CUDA and the cluster has one.
+
+    Without one the voice runs on CPU workers, with a warning, as it would locally.
+    """
+    if not wants_gpu(spec):
+        return False
+    if _ray().cluster_resources().get("GPU", 0) < 1:
+        log.warning(
+            "voice %s is set to run on CUDA, but the Ray cluster has no GPU; using CPUs",
+            spec.voice_ids[0],
+        )
+        return False
+    return True
+
+
 def worker_count(gpu: bool) -> int:
     """One worker per CPU of the cluster, or per GPU for a voice that runs on CUDA."""
     resources = _ray().cluster_resources()
@@ -168,7 +184,7 @@ class RayExecutor:
         window: int | None = None,
     ) -> None:
         self._opened = connect(address)
-        gpu = wants_gpu(spec)
+        gpu = on_gpu(spec)
         # One onnxruntime thread per actor: each actor holds one CPU of the cluster.
         self.spec = spec if gpu else VoiceSpec(spec.voice_ids, spec.params, spec.voices_dir, 1)
         count = workers or worker_count(gpu)
@@ -246,7 +262,7 @@ class RayWorkerPool:
         window: int | None = None,
     ) -> None:
         self._opened = connect(address)
-        gpu = wants_gpu(spec)
+        gpu = on_gpu(spec)
         self.spec = spec if gpu else VoiceSpec(spec.voice_ids, spec.params, spec.voices_dir, 1)
         self.workers = workers or worker_count(gpu)
         self.window = window or 2 * self.workers

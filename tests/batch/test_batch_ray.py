@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +17,10 @@ import ray
 from narrator.batch.inputs import gather
 from narrator.batch.manifest import Entry
 from narrator.batch.run import Batch, BatchReport
-from narrator.engines.ray_executor import RayWorkerPool
+from narrator.engines.base import SynthesisParams
+from narrator.engines.executor import VoiceSpec
+from narrator.engines.install import install
+from narrator.engines.ray_executor import RayExecutor, RayWorkerPool, wants_gpu
 from narrator.pipeline import produce
 from narrator.text.readers import read_document
 from tests.batch.articles import (
@@ -25,6 +30,7 @@ from tests.batch.articles import (
     read_cues,
     write_articles,
 )
+from tests.engines.models import build_piper_voice
 from tests.feed.feedcheck import check_published, make_station, run_build
 
 ARTICLES = 20
@@ -32,9 +38,14 @@ ARTICLES = 20
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[None]:
-    """A real two-CPU Ray cluster on 127.0.0.1, shut down after this module."""
+    """A real two-CPU Ray cluster on 127.0.0.1, shut down after this module.
+
+    It declares one logical GPU (Ray schedules by declared resources; there is no GPU
+    here), so that a CUDA voice's request for one can be seen being granted.
+    """
     ray.init(
         num_cpus=2,
+        num_gpus=1,
         include_dashboard=False,
         _node_ip_address="127.0.0.1",
         logging_level=logging.WARNING,
@@ -195,3 +206,23 @@ def test_feed_build_on_ray(cluster: None, tmp_path: Path) -> None:
     report = run_build(station, sources, tmp_path / "out", None)
     assert len(report.new_episodes) == 1
     check_published(tmp_path / "out")
+
+
+def test_a_cuda_voice_asks_ray_for_a_gpu(cluster: None, tmp_path: Path) -> None:
+    voices = tmp_path / "voices"
+    model = build_piper_voice(tmp_path / "model", "kk_KZ-tiny-low")
+    install(str(model), voices, voice_id="kk_KZ-tiny-low", progress=False)
+    manifest = voices / "kk_KZ-tiny-low" / "voice.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text("utf-8")), "gpu": True}))
+    spec = VoiceSpec(("kk_KZ-tiny-low",), SynthesisParams(), voices)
+    assert wants_gpu(spec)
+    with RayExecutor(spec) as executor:
+        assert len(executor.started_pids) == 1  # one worker per GPU of the cluster
+        deadline = time.monotonic() + 10
+        while ray.available_resources().get("GPU", 0) != 0 and time.monotonic() < deadline:
+            time.sleep(0.1)  # the resource view is updated asynchronously
+        assert ray.available_resources().get("GPU", 0) == 0  # the actor holds the GPU
+        results = list(executor.map(["Сәлем.", "Қайырлы таң, Алматы."]))
+    # No CUDA for onnxruntime here: the voice itself falls back to its CPU provider.
+    assert [r.voice_id for r in results] == ["kk_KZ-tiny-low"] * 2
+    assert all(r.chunk.samples.size > 1000 for r in results)
