@@ -265,17 +265,17 @@ def open_executor(
     jobs: int | str,
     work_chars: int,
     *,
-    executor: str = "local",
+    kind: str = "local",
     ray_address: str | None = None,
 ) -> Executor:
     """The executor for ``jobs`` (a number, or ``auto``: see :mod:`narrator.engines.layout`),
-    or Ray actors when ``executor`` is ``ray`` (see :mod:`narrator.engines.ray_executor`)."""
-    if executor == "ray":
+    or Ray actors when ``kind`` is ``ray`` (see :mod:`narrator.engines.ray_executor`)."""
+    if kind == "ray":
         from narrator.engines.ray_executor import RayExecutor
 
         return RayExecutor(spec, address=ray_address)
-    if executor != "local":
-        raise InputError(f"executor must be 'local' or 'ray', not {executor!r}")
+    if kind != "local":
+        raise InputError(f"executor must be 'local' or 'ray', not {kind!r}")
     layout = choose_layout(spec, chain.primary, jobs, work_chars)
     if layout.processes == 1:
         return InProcessExecutor(spec, chain)
@@ -342,7 +342,7 @@ def produce(
             chain,
             jobs,
             work,
-            executor=station.performance.executor,
+            kind=station.performance.executor,
             ray_address=station.performance.ray_address,
         ) as executor,
     ):

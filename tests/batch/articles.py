@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from narrator.config import Station
 
@@ -61,7 +62,7 @@ def read_chapters(path: Path) -> list[tuple[float, str]]:
     return [(chapter["startTime"], chapter["title"]) for chapter in data["chapters"]]
 
 
-def manifest_lines(out: Path) -> list[dict[str, object]]:
+def manifest_lines(out: Path) -> list[dict[str, Any]]:
     """Every line of the manifest in ``out``, parsed."""
     text = (out / "manifest.jsonl").read_text("utf-8")
     return [json.loads(line) for line in text.splitlines() if line.strip()]
