@@ -31,7 +31,8 @@ from tests.batch.articles import (
     write_articles,
 )
 from tests.engines.models import build_piper_voice
-from tests.feed.feedcheck import check_published, make_station, run_build
+from tests.feed.feedcheck import BASE_URL, check_published
+from tests.helpers import run_narrator
 
 ARTICLES = 20
 
@@ -197,17 +198,6 @@ def test_produce_on_the_ray_executor_equals_in_process(cluster: None, tmp_path: 
     assert [c.title for c in on_ray.programme.chapters] == ["Астана", "Алматы"]
 
 
-def test_feed_build_on_ray(cluster: None, tmp_path: Path) -> None:
-    sources = tmp_path / "sources"
-    write_articles(sources, 2)
-    station = make_station()
-    station.audio.jingles = False
-    station.performance.executor = "ray"
-    report = run_build(station, sources, tmp_path / "out", None)
-    assert len(report.new_episodes) == 1
-    check_published(tmp_path / "out")
-
-
 def test_a_cuda_voice_asks_ray_for_a_gpu(cluster: None, tmp_path: Path) -> None:
     voices = tmp_path / "voices"
     model = build_piper_voice(tmp_path / "model", "kk_KZ-tiny-low")
@@ -226,3 +216,38 @@ def test_a_cuda_voice_asks_ray_for_a_gpu(cluster: None, tmp_path: Path) -> None:
     # No CUDA for onnxruntime here: the voice itself falls back to its CPU provider.
     assert [r.voice_id for r in results] == ["kk_KZ-tiny-low"] * 2
     assert all(r.chunk.samples.size > 1000 for r in results)
+
+
+def test_cli_joins_a_running_cluster_for_batch_and_feed_build(
+    cluster: None, tmp_path: Path
+) -> None:
+    address = ray.get_runtime_context().gcs_address
+    write_articles(tmp_path / "in", 2)
+    station = tmp_path / "station.toml"
+    station.write_text(
+        '[station]\nname = "Тест радиосы"\n[bulletin]\nintro = ""\noutro = ""\n'
+        f'[audio]\njingles = false\n[cache]\ndir = "{tmp_path / "cache"}"\n'
+        '[feed]\ntimezone = "UTC"\n',
+        "utf-8",
+    )
+    out = tmp_path / "out"
+    out.mkdir()
+    batch = run_narrator(
+        "-v", "batch", str(tmp_path / "in"), "--out", str(out), "--station", str(station),
+        "--executor", "ray", "--ray-address", address, "--quiet",
+    )  # fmt: skip
+    assert batch.returncode == 0, batch.stderr
+    assert "batch: 2 Ray workers" in batch.stderr
+    assert sorted(p.name for p in out.glob("*.mp3")) == ["a01.mp3", "a02.mp3"]
+    assert all(line["status"] == "done" for line in manifest_lines(out))
+
+    feed = run_narrator(
+        "-v", "feed", "build", "--sources", str(tmp_path / "in"), "--out", str(tmp_path / "feed"),
+        "--base-url", BASE_URL, "--station", str(station),
+        "--executor", "ray", "--ray-address", address, "--quiet",
+    )  # fmt: skip
+    assert feed.returncode == 0, feed.stderr
+    assert feed.stdout.startswith(BASE_URL + "/episodes/")
+    assert "synthesis: 2 Ray actors" in feed.stderr
+    check_published(tmp_path / "feed")
+    assert ray.is_initialized()  # the commands left the cluster they joined running
