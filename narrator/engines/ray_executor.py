@@ -64,8 +64,12 @@ def connect(address: str | None = None) -> bool:
     try:
         if address:
             ray.init(address=address, include_dashboard=False, logging_level=logging.WARNING)
-        else:
-            ray.init(include_dashboard=False, logging_level=logging.WARNING)
+        else:  # a cluster of this machine alone, reachable from it alone
+            ray.init(
+                include_dashboard=False,
+                logging_level=logging.WARNING,
+                _node_ip_address="127.0.0.1",
+            )
     except Exception as exc:  # ConnectionError, RuntimeError, ValueError from Ray's own code
         where = address or "a local cluster"
         raise NarratorError(f"cannot start or join Ray ({where}): {exc}") from None
