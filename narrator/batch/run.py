@@ -179,7 +179,9 @@ class Batch:
 
         for item in items:
             if item.document is None:
-                entry = Entry(item.id, "", self.settings_hash, None, FAILED, error=item.error)
+                entry = Entry(
+                    item.id, "", self.settings_hash, None, FAILED, error=item.error, finished=_now()
+                )
                 self.manifest.record(entry)
                 finish(entry, FAILED)
                 continue
