@@ -122,3 +122,35 @@ def test_cli_missing_output_folder_is_one_line(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "nowhere: output folder does not exist" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_sources_of_every_kind_become_one_item_per_article(tmp_path: Path) -> None:
+    fixtures = Path(__file__).resolve().parents[1] / "feed" / "fixtures"
+    rss = tmp_path / "news.xml"
+    rss.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        "<item><guid>one</guid><title>Бір</title><description>Бүгін жаңбыр.</description></item>"
+        "<item><guid>two</guid><title>Екі</title><description>Ертең қар.</description></item>"
+        "</channel></rss>",
+        "utf-8",
+    )
+    pathlike = fixtures / "hostile" / "pathlike.json"
+    folder = fixtures / "articles"
+    items = gather([str(folder), str(pathlike), str(rss), str(tmp_path / "missing.md")])
+    ids = [item.id for item in items]
+    assert ids == [
+        str(folder / "01-garysh.md"),
+        str(folder / "02-astana.txt"),
+        str(folder / "03-aua-rayy.html"),
+        str(folder / "04-sport.json"),
+        f"{pathlike}#../../x",
+        f"{pathlike}#/etc/passwd",
+        f"{rss}#one",
+        f"{rss}#two",
+        str(tmp_path / "missing.md"),
+    ]
+    names = [item.name for item in items]
+    assert len(set(names)) == len(names)
+    assert all(name and "/" not in name and "." not in name for name in names)
+    assert all(item.document is not None for item in items[:-1])
+    assert items[-1].document is None and "missing.md" in str(items[-1].error)
