@@ -16,7 +16,7 @@ ExecutorOpt = Annotated[
     typer.Option(
         "--executor",
         help="Where the work runs: local (this machine) or ray (a Ray cluster; "
-        "default: the station's [performance] executor).",
+        "default: the station's performance.executor).",
     ),
 ]
 RayAddressOpt = Annotated[
