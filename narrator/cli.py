@@ -19,6 +19,7 @@ import typer
 from rich.markup import escape
 
 from narrator import __version__
+from narrator.batch.command import batch_command
 from narrator.console import echo, flush_stdout, progress_bar, stderr
 from narrator.engines.commands import voices_app
 from narrator.errors import (
@@ -70,6 +71,9 @@ app.command("serve")(serve_command)
 class _State:
     debug = False
     """``--debug``: print the traceback of an error as well as its line."""
+
+
+app.command("batch")(batch_command)
 
 
 def _version(value: bool) -> None:

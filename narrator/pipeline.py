@@ -277,8 +277,23 @@ def programme_loudness(spool: Spool, mixer: Mixer, speech: LoudnessMeter) -> flo
     return mixed.loudness
 
 
-def open_executor(spec: VoiceSpec, chain: VoiceChain, jobs: int | str, work_chars: int) -> Executor:
-    """The executor for ``jobs`` (a number, or ``auto``: see :mod:`narrator.engines.layout`)."""
+def open_executor(
+    spec: VoiceSpec,
+    chain: VoiceChain,
+    jobs: int | str,
+    work_chars: int,
+    *,
+    kind: str = "local",
+    ray_address: str | None = None,
+) -> Executor:
+    """The executor for ``jobs`` (a number, or ``auto``: see :mod:`narrator.engines.layout`),
+    or Ray actors when ``kind`` is ``ray`` (see :mod:`narrator.engines.ray_executor`)."""
+    if kind == "ray":
+        from narrator.engines.ray_executor import RayExecutor
+
+        return RayExecutor(spec, address=ray_address)
+    if kind != "local":
+        raise InputError(f"executor must be 'local' or 'ray', not {kind!r}")
     layout = choose_layout(spec, chain.primary, jobs, work_chars)
     if layout.processes == 1:
         return InProcessExecutor(spec, chain)
@@ -297,6 +312,7 @@ def produce(
     progress: ProgressCallback | None = None,
     cache: SegmentCache | None = None,
     jobs: int | str | None = None,
+    chain: VoiceChain | None = None,
 ) -> Production:
     """Speak ``document`` as a bulletin into ``output``, with its sidecars.
 
@@ -304,7 +320,9 @@ def produce(
     the loudness) -> mix, master and encode (pass 2) -> decode and check -> tags ->
     sidecars. Memory does not grow with the programme's length. The audio and its
     sidecars are written to temporary files and renamed together, the audio last, so
-    a new audio file never sits beside an old transcript. ``jobs`` overrides the station's ``[performance] jobs``.
+    a new audio file never sits beside an old transcript. ``jobs`` overrides the station's
+    ``[performance] jobs``; ``chain`` is the station's voice chain when the caller has it
+    loaded already.
     """
     started = time.perf_counter()
     output = Path(output)
@@ -325,7 +343,7 @@ def produce(
     cover = load_cover(audio.cover) if audio.cover else None
     bulletin = bulletin_for(document, station)
     spec = voice_spec(station)
-    chain = spec.chain()
+    chain = chain or spec.chain()
     segments = plan_segments(document, station, bulletin)
     fallbacks: list[Fallback] = []
     work = sum(len(segment.text) for segment in segments)
@@ -343,7 +361,14 @@ def produce(
     sidecars = sidecar_paths(output)
     with (
         Spool() as spool,
-        open_executor(spec, chain, jobs, work) as executor,
+        open_executor(
+            spec,
+            chain,
+            jobs,
+            work,
+            kind=station.performance.executor,
+            ray_address=station.performance.ray_address,
+        ) as executor,
         atomic_outputs(output, list(sidecars.values())) as temporaries,
     ):
         tmp = temporaries[output]

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from narrator.batch.command import ExecutorOpt, RayAddressOpt, check_executor
+
 feed_app = typer.Typer(
     help="Publish a podcast feed (RSS, iTunes, Podcasting 2.0) of the newsroom's articles.",
     no_args_is_help=True,
@@ -55,6 +57,8 @@ def build_command(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar or report.")
     ] = False,
+    executor: ExecutorOpt = None,
+    ray_address: RayAddressOpt = None,
 ) -> None:
     """Turn the articles new since the last edition into an episode and publish the feed.
 
@@ -68,6 +72,11 @@ def build_command(
     settings = load_station(station)
     if lock_timeout is not None:
         settings.feed.lock_timeout_s = lock_timeout
+    chosen = check_executor(executor)
+    if chosen:
+        settings.performance.executor = chosen
+    if ray_address:
+        settings.performance.ray_address = ray_address
     options = resolve_options(
         settings, sources=sources, out=out, base_url=base_url, per_article=per_article
     )
