@@ -10,9 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import os
 import shutil
-import stat
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -23,6 +21,7 @@ from pydantic import ValidationError
 
 from narrator.config import Station, load_station, show_value
 from narrator.errors import InputError, OutputError, StdoutError, UsageError
+from narrator.fsutil import check_output_target
 from narrator.text.document import Document
 from narrator.text.readers import (
     COLLECTION_FORMATS,
@@ -139,28 +138,7 @@ def output_format(output: str | Path, fmt: str | None, station: Station) -> str:
     if name == STDIO:
         return audio_format_for(Path("stdout"), fmt or station.audio.format)
     path = Path(name)
-    try:
-        mode = os.stat(path).st_mode
-    except FileNotFoundError:
-        mode = None
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    if mode is not None and stat.S_ISDIR(mode):
-        raise OutputError(f"{path}: is a directory")
-    if mode is not None and not stat.S_ISREG(mode):
-        kind = (
-            "a FIFO"
-            if stat.S_ISFIFO(mode)
-            else "a device"
-            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-            else "a socket"
-            if stat.S_ISSOCK(mode)
-            else "something else"
-        )
-        raise OutputError(
-            f"{path}: is {kind}, not a regular file (narrator writes only regular files; "
-            "use -o - for standard output)"
-        )
+    check_output_target(path)
     chosen = audio_format_for(path, fmt)
     suffix = path.suffix.lower().lstrip(".")
     known_suffix = suffix in FORMATS or suffix == "oga"

@@ -118,12 +118,7 @@ def chapter_title(story: Story) -> str:
 def template_for(document: Document, station: Station) -> str:
     """``article`` or ``bulletin``: the station's choice, or for ``auto`` a bulletin when
     the document is a collection or has several stories."""
-    chosen = station.bulletin.template
-    if chosen not in TEMPLATES:
-        where = station.path or "station"
-        raise InputError(
-            f"{where}: bulletin.template must be one of {', '.join(TEMPLATES)}, not {chosen!r}"
-        )
+    chosen = station.bulletin.template  # one of TEMPLATES: the station file is validated
     if chosen != "auto":
         return chosen
     return "bulletin" if document.collection or len(document.stories) > 1 else "article"

@@ -319,7 +319,7 @@ def test_ctrl_c_stops_the_workers_and_leaves_the_previous_output(
     cache = tmp_path / "cache"  # a chunk's file here: synthesis has begun
     command = [sys.executable, "-m", "narrator", "speak", str(article), "-o", str(previous)]
     process = subprocess.Popen(
-        [*command, "-s", str(station), "-q"],
+        [*command, "--station", str(station), "-q"],
         cwd=ROOT,
         env={**os.environ, "NARRATOR_CACHE_DIR": str(cache)},
         stdout=subprocess.DEVNULL,
