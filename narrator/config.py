@@ -162,7 +162,9 @@ class FeedSettings:
     title: str | None = None
     """Feed title (default: the station name)."""
     description: str = "Қазақша аудио жаңалықтар."
-    link: str = "https://example.com/"
+    link: str | None = None
+    """The station's website (the channel ``<link>``); unset, the feed links to its base
+    URL and every build warns."""
     author: str | None = None
     category: str = "News"
     explicit: bool = False
@@ -188,6 +190,18 @@ class FeedSettings:
     timezone: str | None = None
     """IANA time zone of edition titles and dates, e.g. ``Asia/Almaty`` (default: the
     machine's)."""
+    max_article_failures: int = 3
+    """A quarantined article is retried on this many builds, then dropped."""
+    fetch_timeout_s: float = 30.0
+    """Total deadline of fetching a source URL (connection, redirects and body)."""
+    max_redirects: int = 5
+    """Redirects followed when fetching a source (to the same host only)."""
+    max_source_mb: float = 20.0
+    """Largest source document (a downloaded feed, a feed file or one article file)."""
+    max_items: int = 200
+    """Most articles read from one source; the rest are left out and the report says so."""
+    max_depth: int = 32
+    """Deepest nesting of JSON or XML in a source."""
 
 
 @dataclass
