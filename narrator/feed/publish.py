@@ -154,6 +154,9 @@ class _Plan:
     articles: list[Article]
     published: datetime
     title: str
+    """The feed item's title (and, for a bulletin, the ID3 title)."""
+    edition: str | None = None
+    """A bulletin's edition (its title without the lead story), to title it anew."""
 
 
 def resolve_options(
@@ -391,8 +394,9 @@ def _isolate(
     if not rest:
         return None
     log.warning("bulletin produced again without %d failing article(s)", len(culprits))
-    document = bulletin_document(rest, plan.title, plan.document.meta)
-    return _Plan(document, plan.episode_id, rest, plan.published, plan.title)
+    title = f"{plan.edition}: {_lead(rest[0])}" if plan.edition else plan.title
+    document = bulletin_document(rest, title, plan.document.meta)
+    return _Plan(document, plan.episode_id, rest, plan.published, title, plan.edition)
 
 
 def _plan(
@@ -409,9 +413,10 @@ def _plan(
     }
     titles = {e.title for e in state.episodes}
     if not options.per_article:
-        title = _unique_title(_edition_title(station, local, fresh[0]), titles)
+        edition = f"{station.station.name} жаңалықтары, {local:%d.%m.%Y, %H:%M}"
+        title = _unique_title(f"{edition}: {_lead(fresh[0])}", titles)
         document = bulletin_document(fresh, title, meta)
-        return [_Plan(document, edition_id(now, state), fresh, now, title)]
+        return [_Plan(document, edition_id(now, state), fresh, now, title, edition)]
     plans: list[_Plan] = []
     taken: set[str] = set()
     # Oldest first (the documented order), so the newest article becomes the newest
@@ -463,7 +468,6 @@ def _produce(
     episode_id = plan.episode_id
     audio = f"{EPISODES_DIR}/{episode_id}{suffix}"
     log.info("producing %s", audio)
-    plan.document.title = plan.title  # the ID3 title is the feed item's
     result = produce(plan.document, out / audio, station, fmt=fmt, progress=progress, cache=cache)
     sidecars: dict[str, str | None] = {}
     for name, ending in SIDECARS.items():
@@ -500,13 +504,14 @@ def _description(document: Document) -> str:
     return text
 
 
-def _edition_title(station: Station, local: datetime, lead: Article) -> str:
-    """The edition (station, date and time) and its lead story."""
-    edition = f"{station.station.name} жаңалықтары, {local:%d.%m.%Y, %H:%M}"
-    story = lead.title or next((p for s in lead.document.stories for p in s.paragraphs), lead.id)
+def _lead(article: Article) -> str:
+    """A bulletin's lead story, for its title: the article's title, else its start."""
+    story = article.title or next(
+        (p for s in article.document.stories for p in s.paragraphs), article.id
+    )
     if len(story) > _TITLE_LEAD_CHARS:
         story = story[:_TITLE_LEAD_CHARS].rsplit(" ", 1)[0] + " …"
-    return f"{edition}: {story}"
+    return story
 
 
 def _zone(station: Station) -> ZoneInfo | None:

@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+import re
 from pathlib import Path
 
+from mutagen.id3 import ID3
+
 from narrator.feed.sources import load_articles, order_articles
-from tests.feed.feedcheck import (
-    BASE_URL,
-    NOW,
-    check_published,
-    copy_articles,
-    make_station,
-    narrator,
-    run_build,
-)
+from tests.feed.feedcheck import BASE_URL, check_published, copy_articles, narrator
 
 # The documented order: undated first (by file name), then by date, then file name.
 EXPECTED = [
@@ -55,18 +49,45 @@ def test_speak_folder_and_feed_build_read_in_the_same_order(tmp_path: Path) -> N
     assert speak_order == feed_order == EXPECTED
 
 
+def _build(sources: Path, out: Path, *extra: str) -> str:
+    result = narrator(
+        "feed", "build", "--sources", str(sources), "--out", str(out), "--base-url", BASE_URL,
+        "--quiet", *extra,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def test_three_builds_in_a_minute_have_three_titles(tmp_path: Path) -> None:
-    sources, out, cache = tmp_path / "sources", tmp_path / "out", tmp_path / "cache"
+    """The edition, plus the lead story; a title already in the feed gets a number."""
+    sources, out = tmp_path / "sources", tmp_path / "out"
     sources.mkdir()
-    station = make_station()
-    leads = ["Жаңа көпір ашылды", "Жаңа мектеп ашылды", "Жаңа көпір ашылды"]
-    for second, lead in zip((0, 20, 40), leads, strict=True):
-        (sources / f"{second:02d}.txt").write_text(f"{lead}\n\nҚалада {lead.lower()}.\n", "utf-8")
-        report = run_build(station, sources, out, cache, now=NOW + timedelta(seconds=second))
-        assert len(report.new_episodes) == 1
-    titles = [entry.title for entry in check_published(out).entries]
-    assert titles == [
-        "Тест радиосы жаңалықтары, 25.11.2026, 09:00: Жаңа көпір ашылды (2)",
-        "Тест радиосы жаңалықтары, 25.11.2026, 09:00: Жаңа мектеп ашылды",
-        "Тест радиосы жаңалықтары, 25.11.2026, 09:00: Жаңа көпір ашылды",
-    ]
+    stories = ["Жаңа көпір ашылды", "Жаңа мектеп ашылды", "Жаңа көпір ашылды"]
+    for number, lead in enumerate(stories):
+        (sources / f"{number:02d}.txt").write_text(f"{lead}\n\nҚалада {lead.lower()}.\n", "utf-8")
+        assert _build(sources, out).startswith(f"{BASE_URL}/episodes/")
+    entries = check_published(out).entries
+    titles = [entry.title for entry in entries]
+    assert len(set(titles)) == 3
+    edition = re.compile(r"Narrator жаңалықтары, \d\d\.\d\d\.\d{4}, \d\d:\d\d: ")
+    assert all(edition.match(title) for title in titles), titles
+    leads = [edition.sub("", title) for title in titles]  # newest first
+    assert [lead.removesuffix(" (2)") for lead in leads] == stories[::-1]
+    # In the same minute, the third build repeats the first's title: it is numbered.
+    same_minute = edition.match(titles[0]).group() == edition.match(titles[2]).group()  # type: ignore[union-attr]
+    assert leads[0] == ("Жаңа көпір ашылды (2)" if same_minute else "Жаңа көпір ашылды")
+    # The MP3's own title is the item's.
+    (newest,) = [e for e in entries if e.title == titles[0]]
+    audio = out / newest.enclosures[0].href.removeprefix(BASE_URL + "/")
+    assert str(ID3(audio)["TIT2"]) == titles[0]
+
+
+def test_per_article_pubdate_is_the_articles_date(tmp_path: Path) -> None:
+    sources = copy_articles(tmp_path / "sources", "articles/01-garysh.md", "articles/04-sport.json")
+    out = tmp_path / "out"
+    _build(sources, out, "--per-article")
+    published = {e.title: e.published for e in check_published(out).entries}
+    assert published == {
+        "Қазақстан жаңа спутник ұшырады": "Wed, 25 Nov 2026 02:30:00 +0000",
+        "Боксшымыз алтын медаль алды": "Wed, 25 Nov 2026 06:00:00 +0000",
+    }
