@@ -81,8 +81,9 @@ def build_command(
     from narrator.cache import SegmentCache
     from narrator.config import load_station
     from narrator.console import progress_bar, stderr
+    from narrator.errors import NarratorError
     from narrator.feed.publish import build, resolve_options
-    from narrator.feed.summary import summary_line
+    from narrator.feed.summary import error_line, summary_line
 
     settings = load_station(station)
     if lock_timeout is not None:
@@ -91,8 +92,14 @@ def build_command(
         settings, sources=sources, out=out, base_url=base_url, per_article=per_article
     )
     cache = None if no_cache or not settings.cache.enabled else SegmentCache.for_station(settings)
-    with progress_bar(quiet, "Producing") as update:
-        report = build(settings, options, cache=cache, progress=update)
+    try:
+        with progress_bar(quiet, "Producing") as update:
+            report = build(settings, options, cache=cache, progress=update)
+    except NarratorError as exc:
+        if log_format is LogFormat.json:
+            # The error line follows as usual; a JSON log gets its own record of it.
+            sys.stderr.write(error_line(str(exc), exc.exit_code) + "\n")
+        raise
     for episode in report.new_episodes:
         typer.echo(f"{options.base_url}/{episode.audio}")
     if not quiet:

@@ -15,8 +15,9 @@ def summary_fields(report: BuildReport, base_url: str) -> dict[str, Any]:
     """The summary as plain data (the JSON form)."""
     episodes = report.new_episodes
     return {
-        "time": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "time": _now(),
         "event": "feed build",
+        "status": "ok",
         "feed": str(report.feed),
         "articles": report.articles,
         "new": report.new_articles,
@@ -59,3 +60,19 @@ def summary_line(report: BuildReport, base_url: str, log_format: str = "text") -
     if fields["truncated"]:
         words.append(f"truncated={json.dumps(fields['truncated'], ensure_ascii=False)}")
     return " ".join(w for w in words if w)
+
+
+def error_line(message: str, exit_code: int) -> str:
+    """The JSON record of a build that stopped with an error (one line)."""
+    record = {
+        "time": _now(),
+        "event": "feed build",
+        "status": "error",
+        "error": message,
+        "exit_code": exit_code,
+    }
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

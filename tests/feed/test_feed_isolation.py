@@ -199,6 +199,23 @@ def test_a_directory_in_the_way_is_one_clear_line(tmp_path: Path, name: str) -> 
     assert stdout == "" and not (out / "episodes").exists()  # refused before any synthesis
 
 
+def test_a_failed_build_has_a_json_record_too(tmp_path: Path) -> None:
+    sources, out, cache = tmp_path / "sources", tmp_path / "out", tmp_path / "cache"
+    copy_articles(sources, "articles/02-astana.txt")
+    (out / "feed.xml").mkdir(parents=True)
+    code, _, stderr = _build(sources, out, cache, "--log-format", "json")
+    assert code == 4
+    record, error = stderr.strip().splitlines()
+    assert json.loads(record) == {
+        "time": json.loads(record)["time"],
+        "event": "feed build",
+        "status": "error",
+        "error": f"{out / 'feed.xml'}: is a directory; move it away so the feed can be published",
+        "exit_code": 4,
+    }
+    assert error.startswith("error: ")
+
+
 def test_a_later_build_removes_what_a_killed_one_left(tmp_path: Path) -> None:
     sources, out, cache = tmp_path / "sources", tmp_path / "out", tmp_path / "cache"
     copy_articles(sources, "articles/02-astana.txt")
@@ -261,7 +278,7 @@ def test_quiet_json_summary_and_the_embedded_cover(tmp_path: Path) -> None:
     assert code == 0, stderr
     (url,) = stdout.split()
     summary = json.loads(stderr.splitlines()[-1])
-    assert summary["event"] == "feed build"
+    assert summary["event"] == "feed build" and summary["status"] == "ok"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", summary["time"])
     assert (summary["articles"], summary["new"], summary["quarantined"]) == (2, 1, 1)
     assert summary["episodes"] == [url]
