@@ -301,3 +301,16 @@ def test_without_a_feed_link_the_build_warns(tmp_path: Path) -> None:
     assert f"({BASE_URL}/)" in warning
     assert check_published(out).feed.link == f"{BASE_URL}/"
     assert b"example.com" not in (out / "feed.xml").read_bytes()
+
+
+def test_speak_on_a_json_article_with_a_lone_surrogate_is_one_line(tmp_path: Path) -> None:
+    """`speak` reads JSON with the feed's reader: the same check, one line, no audio."""
+    article = tmp_path / "poison.json"
+    article.write_text(POISON, "utf-8")
+    result = narrator("speak", str(article), "-o", str(tmp_path / "a.mp3"), "--quiet")
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"error: {article}: article 'poison' has a lone surrogate (U+D800) in its title, "
+        "not valid Unicode text"
+    )
+    assert not (tmp_path / "a.mp3").exists()
