@@ -202,6 +202,8 @@ class FeedSettings:
     """Most articles read from one source; the rest are left out and the report says so."""
     max_depth: int = 32
     """Deepest nesting of JSON or XML in a source."""
+    max_title_chars: int = 300
+    """Longest article title read; a longer one is cut at a word, with a warning."""
 
 
 @dataclass

@@ -90,6 +90,8 @@ class SourceLimits:
     """Most articles kept from one source (the newest of a folder, the first of a feed)."""
     max_depth: int = 32
     """Deepest nesting of JSON arrays/objects or XML elements."""
+    max_title_chars: int = 300
+    """Longest title read (longer ones are cut at a word, with a warning)."""
 
     @classmethod
     def for_station(cls, station: Station) -> SourceLimits:
@@ -101,6 +103,7 @@ class SourceLimits:
             max_bytes=int(feed.max_source_mb * 1024 * 1024),
             max_items=feed.max_items,
             max_depth=feed.max_depth,
+            max_title_chars=feed.max_title_chars,
         )
 
     @property
@@ -429,6 +432,7 @@ def _read_article(path: Path, limits: SourceLimits, data: bytes | None = None) -
                 origin=path.name,
             ),
             str(path),
+            limits,
         )
     ]
 
@@ -476,6 +480,7 @@ def _parse_json(text: str, source: str, default_id: str, limits: SourceLimits) -
                 body,
                 _string(item.get("date")),
                 source,
+                limits,
             )
         )
     return articles
@@ -487,9 +492,10 @@ def _string(value: Any) -> str | None:
     return str(value).strip() or None
 
 
-def _checked(article: Article, source: str) -> Article:
+def _checked(article: Article, source: str, limits: SourceLimits) -> Article:
     """``article``, if all its text is real Unicode (no lone surrogates from JSON's
-    ``\\ud800`` escapes: they can be neither spoken, tagged nor written as UTF-8)."""
+    ``\\ud800`` escapes: they can be neither spoken, tagged nor written as UTF-8), with
+    titles longer than ``limits.max_title_chars`` cut at a word (and a warning)."""
     parts = {"id": article.id, "title": article.title or ""}
     parts["text"] = "\n".join(p for s in article.document.stories for p in s.paragraphs)
     for name, text in parts.items():
@@ -499,11 +505,36 @@ def _checked(article: Article, source: str) -> Article:
                 f"{source}: article {article.id!r} has a lone surrogate "
                 f"(U+{ord(bad.group()):04X}) in its {name}, not valid Unicode text"
             )
+    document = article.document
+    for story in document.stories:
+        story.title = _cut_title(story.title, limits, source, article.id)
+    document.title = article.title = _cut_title(article.title, limits, source, article.id)
     return article
 
 
+def _cut_title(title: str | None, limits: SourceLimits, source: str, article_id: str) -> str | None:
+    """``title``, cut at a word to ``limits.max_title_chars``: a title is read aloud, and
+    a 100 KB one would be hours of audio."""
+    if title is None or len(title) <= limits.max_title_chars:
+        return title
+    cut = title[: limits.max_title_chars].rsplit(" ", 1)[0].rstrip() + " …"
+    log.warning(
+        "%s: article %r: a title of %d characters cut to %d (feed.max_title_chars)",
+        source,
+        article_id,
+        len(title),
+        limits.max_title_chars,
+    )
+    return cut
+
+
 def _article(
-    article_id: str, title: str | None, body: str, date: str | None, source: str
+    article_id: str,
+    title: str | None,
+    body: str,
+    date: str | None,
+    source: str,
+    limits: SourceLimits,
 ) -> Article:
     """An article from a title and a body that may be plain text or HTML."""
     if _HTML_TAG.search(body):
@@ -514,7 +545,7 @@ def _article(
     if document.is_empty:
         raise InputError(f"{source}: article {article_id!r} has no text to read")
     article = Article(id=article_id, title=document.title, document=document, date=parse_date(date))
-    return _checked(article, source)
+    return _checked(article, source, limits)
 
 
 def parse_feed(data: bytes, source: str, limits: SourceLimits | None = None) -> Sources:
@@ -545,7 +576,7 @@ def parse_feed(data: bytes, source: str, limits: SourceLimits | None = None) -> 
             continue  # a link-only item has nothing to read
         key = article_id or f"item-{number + 1}"
         try:
-            found.articles.append(_article(key, title, body, date, source))
+            found.articles.append(_article(key, title, body, date, source, limits))
         except (InputError, RecursionError, ValueError) as exc:
             reason = str(exc) if isinstance(exc, InputError) else f"{source}: item {key}: {exc}"
             found.rejected.append(Rejected(key, reason, _digest(body.encode("utf-8"))))

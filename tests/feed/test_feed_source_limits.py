@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import json
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -179,6 +180,23 @@ def test_xml_nested_too_deep_is_refused(tmp_path: Path) -> None:
         read_sources(feed)
 
 
+def test_a_100_kb_title_is_cut_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "long.json").write_text(
+        json.dumps({"id": "long", "title": "Ұзын тақырып " * 8000, "body": "Қысқа мәтін."}),
+        "utf-8",
+    )
+    (article,) = read_sources(tmp_path).articles
+    assert article.title is not None and len(article.title) <= 300
+    assert article.title.endswith("тақырып …") and article.document.title == article.title
+    (warning,) = [r.getMessage() for r in caplog.records if "max_title_chars" in r.getMessage()]
+    assert warning == (
+        f"{tmp_path / 'long.json'}: article 'long': a title of 103999 characters cut to 300 "
+        "(feed.max_title_chars)"
+    )
+
+
 def test_the_documented_defaults_are_the_station_defaults() -> None:
     from narrator.config import Station
 
@@ -191,5 +209,6 @@ def test_the_documented_defaults_are_the_station_defaults() -> None:
         "max_source_mb = 20",
         "max_items = 200",
         "max_depth = 32",
+        "max_title_chars = 300",
     ):
         assert line in docs, line
