@@ -97,6 +97,9 @@ class FeedState:
     """ISO time of the last change (the feed's ``lastBuildDate``)."""
     quarantine: dict[str, Quarantined] = field(default_factory=dict)
     """Articles (or article files) that failed, by key: retried until dropped."""
+    repairs: int = field(default=0, compare=False)
+    """Entries repaired or dropped when the file was read (not saved): the build saves
+    the state once, so the warnings are not repeated on every run."""
 
 
 @dataclass
@@ -225,6 +228,7 @@ class _StateRepair:
             updated=self.date(data.get("updated"), "updated", keep_missing=True),
             quarantine=self.quarantine(data.get("quarantine")),
         )
+        state.repairs = self.problems
         return state
 
     def guid(self, value: Any) -> str | None:
@@ -330,6 +334,7 @@ def _short(value: Any) -> str:
 def save_state(out: Path, state: FeedState) -> None:
     """Write the state atomically."""
     data: dict[str, Any] = {"version": STATE_VERSION, **asdict(state)}
+    del data["repairs"]
     write_text_atomic(state_path(out), json.dumps(data, ensure_ascii=False, indent=1) + "\n")
 
 

@@ -281,6 +281,7 @@ def build(
             or report.pruned
             or state.podcast_guid is None
             or state.quarantine != quarantine_before
+            or state.repairs
         ):
             state.episodes = kept
             state.podcast_guid = channel.guid

@@ -171,6 +171,14 @@ def test_bad_state_entries_are_repaired_or_dropped(tmp_path: Path) -> None:
     # The repaired state is clean: the next build warns about nothing.
     code, stdout, stderr = _build(sources, out, cache)
     assert code == 0 and stdout == "" and not _lines(stderr, "WARNING"), stderr
+    # A repair is saved even by a build with nothing new: it is not warned again.
+    damaged = json.loads((out / ".narrator-state.json").read_text("utf-8"))
+    damaged["seen"]["c"] = "not-a-date"
+    (out / ".narrator-state.json").write_text(json.dumps(damaged), "utf-8")
+    code, stdout, stderr = _build(sources, out, cache)
+    assert code == 0 and stdout == "" and len(_lines(stderr, "WARNING")) == 1, stderr
+    code, stdout, stderr = _build(sources, out, cache)
+    assert code == 0 and stdout == "" and not _lines(stderr, "WARNING"), stderr
 
 
 def test_json_nested_100000_deep_is_one_quarantined_article(tmp_path: Path) -> None:
