@@ -13,7 +13,6 @@ import logging
 import shutil
 import sys
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Literal, cast
 
@@ -76,25 +75,32 @@ def parse_input(text: str, source: str, input_format: str | None = None) -> Docu
 
 
 def _collection_of(text: str, source: str, fmt: str) -> Document:
-    from narrator.feed.sources import _parse_json, bulletin_document, parse_feed
+    from narrator.feed.sources import (
+        SourceLimits,
+        bulletin_document,
+        order_articles,
+        parse_feed,
+        parse_json_articles,
+    )
 
     collection = True
     if fmt == "json":
         if json_depth(text) > MAX_NESTING:
             raise InputError(f"{source}: JSON nested deeper than {MAX_NESTING} levels")
         default_id = Path(source).stem if source != STDIO else "stdin"
-        articles = _parse_json(text, source, default_id=default_id)
+        articles = parse_json_articles(text, source, default_id, SourceLimits())
         # One article object is an article; a list (or {"articles": [...]}) a bulletin.
         data = json.loads(text)
         collection = isinstance(data, list) or "articles" in data
     else:
-        articles = parse_feed(text.encode("utf-8", "surrogatepass"), source)
+        found = parse_feed(text.encode("utf-8", "surrogatepass"), source)
+        for rejected in found.rejected:
+            log.warning("%s", rejected.reason)
+        articles = found.articles
     if not articles:
         raise InputError(f"{source}: no articles found")
-    # The order of narrator.feed.sources.collection_document: oldest first, then by slug.
-    oldest = datetime.min.replace(tzinfo=UTC)
-    articles.sort(key=lambda article: (article.date or oldest, article.slug))
-    return _as_collection(bulletin_document(articles, None, {}, source=source), collection)
+    document = bulletin_document(order_articles(articles), None, {}, source=source)
+    return _as_collection(document, collection)
 
 
 def _as_collection(document: Document, collection: bool = True) -> Document:

@@ -235,7 +235,9 @@ class FeedSettings(_Section):
     title: str | None = Field(default=None, max_length=1000)
     """Feed title (default: the station name)."""
     description: str = Field(default="Қазақша аудио жаңалықтар.", max_length=4000)
-    link: str = Field(default="https://example.com/", pattern=URL_PATTERN)
+    link: str | None = Field(default=None, pattern=URL_PATTERN)
+    """The station's website (the channel ``<link>``); unset, the feed links to its base
+    URL and every build warns."""
     author: str | None = Field(default=None, max_length=1000)
     category: str = Field(default="News", min_length=1, max_length=200)
     explicit: bool = False
@@ -261,6 +263,20 @@ class FeedSettings(_Section):
     timezone: str | None = None
     """IANA time zone of edition titles and dates, e.g. ``Asia/Almaty`` (default: the
     machine's)."""
+    max_article_failures: int = Field(default=3, ge=1, le=1000)
+    """A quarantined article is retried on this many builds, then dropped."""
+    fetch_timeout_s: float = Field(default=30.0, gt=0.0, le=3600.0, allow_inf_nan=False)
+    """Total deadline of fetching a source URL (connection, redirects and body)."""
+    max_redirects: int = Field(default=5, ge=0, le=20)
+    """Redirects followed when fetching a source (to the same host only)."""
+    max_source_mb: float = Field(default=20.0, gt=0.0, le=4096.0, allow_inf_nan=False)
+    """Largest source document (a downloaded feed, a feed file or one article file)."""
+    max_items: int = Field(default=200, ge=1, le=100_000)
+    """Most articles read from one source; the rest are left out and the report says so."""
+    max_depth: int = Field(default=32, ge=3, le=1000)
+    """Deepest nesting of JSON or XML in a source."""
+    max_title_chars: int = Field(default=300, ge=20, le=100_000)
+    """Longest article title read; a longer one is cut at a word, with a warning."""
 
     @field_validator("timezone")
     @classmethod

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +18,14 @@ feed_app = typer.Typer(
 cache_app = typer.Typer(
     help="The cache of synthesised segments shared by every run.", no_args_is_help=True
 )
+
+
+class LogFormat(enum.StrEnum):
+    """How the build's summary line is written."""
+
+    text = "text"
+    json = "json"
+
 
 StationOpt = Annotated[
     Path | None, typer.Option("--station", "-s", help="Station file (TOML) with the feed settings.")
@@ -55,19 +65,29 @@ def build_command(
         bool, typer.Option("--no-cache", help="Synthesise everything; do not use the cache.")
     ] = False,
     quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No progress bar or report.")
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="No progress bar or report; the summary line is still logged."
+        ),
     ] = False,
     executor: ExecutorOpt = None,
     ray_address: RayAddressOpt = None,
+    log_format: Annotated[
+        LogFormat,
+        typer.Option("--log-format", help="The summary line on stderr: text or json."),
+    ] = LogFormat.text,
 ) -> None:
     """Turn the articles new since the last edition into an episode and publish the feed.
 
-    Prints the URL of each new episode on stdout; a report goes to stderr.
+    Prints the URL of each new episode on stdout; every run logs one timestamped
+    summary line to stderr (even with --quiet), after a report when not quiet.
     """
     from narrator.cache import SegmentCache
     from narrator.config import load_station
     from narrator.console import progress_bar, stderr
+    from narrator.errors import NarratorError
     from narrator.feed.publish import build, resolve_options
+    from narrator.feed.summary import error_line, summary_line
 
     settings = load_station(station)
     if lock_timeout is not None:
@@ -81,15 +101,23 @@ def build_command(
         settings, sources=sources, out=out, base_url=base_url, per_article=per_article
     )
     cache = None if no_cache or not settings.cache.enabled else SegmentCache.for_station(settings)
-    with progress_bar(quiet, "Producing") as update:
-        report = build(settings, options, cache=cache, progress=update)
+    try:
+        with progress_bar(quiet, "Producing") as update:
+            report = build(settings, options, cache=cache, progress=update)
+    except NarratorError as exc:
+        if log_format is LogFormat.json:
+            # The error line follows as usual; a JSON log gets its own record of it.
+            sys.stderr.write(error_line(str(exc), exc.exit_code) + "\n")
+        raise
     for episode in report.new_episodes:
         typer.echo(f"{options.base_url}/{episode.audio}")
     if not quiet:
-        stderr.print(report.summary, highlight=False, soft_wrap=True)
+        stderr.print(report.summary, highlight=False, soft_wrap=True, markup=False)
         if report.cache is not None and report.new_episodes:
             stats = report.cache
             stderr.print(f"cache: {stats.hits} reused, {stats.misses} synthesised", highlight=False)
+    sys.stderr.write(summary_line(report, options.base_url, log_format.value) + "\n")
+    sys.stderr.flush()
 
 
 @cache_app.command("info")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import uuid
 import xml.etree.ElementTree as ET
@@ -64,7 +65,8 @@ def test_first_build_makes_one_bulletin_of_all_articles(built: Built) -> None:
     assert len(built.report.new_episodes) == 1
     episode = built.report.new_episodes[0]
     assert episode.id == "20261125-0900"
-    assert episode.articles == ["garysh-2026-11-25", "02-astana", "03-aua-rayy", "sport-boks"]
+    # The documented order: undated articles (by file name), then by date.
+    assert episode.articles == ["02-astana", "03-aua-rayy", "garysh-2026-11-25", "sport-boks"]
     assert built.report.cache is not None and built.report.cache.misses > 0
     assert sorted(p.name for p in (built.out / "episodes").iterdir()) == [
         "20261125-0900.chapters.json",
@@ -79,7 +81,7 @@ def test_feed_has_every_required_tag(built: Built) -> None:
     feed = parsed.feed
     assert parsed.version == "rss20"
     assert feed.title == "Тест радиосы"
-    assert feed.link == "https://example.com/"
+    assert feed.link == f"{BASE_URL}/"  # no feed.link: its own folder, with a warning
     assert feed.subtitle == "Қазақша аудио жаңалықтар."
     assert feed.language == "kk"
     assert feed.author == "Тест радиосы"
@@ -88,7 +90,8 @@ def test_feed_has_every_required_tag(built: Built) -> None:
     assert not feed.itunes_explicit  # feedparser knows only yes/clean; the text is checked below
     assert any(link.rel == "self" and link.href == f"{BASE_URL}/feed.xml" for link in feed.links)
     (entry,) = parsed.entries
-    assert entry.title.startswith("Тест радиосы жаңалықтары, 25.11.2026, 09:00")
+    # The edition and its lead story (the first in the documented order).
+    assert entry.title == "Тест радиосы жаңалықтары, 25.11.2026, 09:00: Елордада жаңа саябақ ашылды"
     assert "Ертең қар жауады" in entry.summary
     (enclosure,) = entry.enclosures
     assert enclosure.type == "audio/mpeg"
@@ -174,7 +177,7 @@ def test_one_new_article_makes_one_new_episode(built: Built, tmp_path: Path) -> 
     guids = [i.findtext("guid") for i in items]
     assert len(guids) == 2 and len(set(guids)) == 2
     assert guids[1] == old_guid  # stable: the old item keeps its GUID
-    assert items[0].findtext("title", "").endswith("10:00")  # newest first
+    assert items[0].findtext("title", "").endswith("10:00: Жаңа мектеп салынады")  # newest first
     check_published(out)
 
 
@@ -246,8 +249,20 @@ def test_one_episode_per_article(built: Built, tmp_path: Path) -> None:
     parsed = check_published(out)
     assert len(parsed.entries) == 4
     assert len({e.id for e in parsed.entries}) == 4
-    assert parsed.entries[0].title == "Боксшымыз алтын медаль алды"
-    assert parsed.entries[0].summary.startswith("Қазақстандық боксшы")
+    # pubDate is each article's own date; undated articles are dated by the build.
+    published = {entry.title: entry.published for entry in parsed.entries}
+    assert published == {
+        "Боксшымыз алтын медаль алды": "Wed, 25 Nov 2026 06:00:00 +0000",
+        "Қазақстан жаңа спутник ұшырады": "Wed, 25 Nov 2026 02:30:00 +0000",
+        "Елордада жаңа саябақ ашылды": "Wed, 25 Nov 2026 08:59:59 +0000",
+        "Ертең қар жауады": "Wed, 25 Nov 2026 09:00:00 +0000",
+    }
+    assert [entry.title for entry in parsed.entries][:2] == [
+        "Ертең қар жауады",
+        "Елордада жаңа саябақ ашылды",
+    ]  # newest first
+    boxing = next(e for e in parsed.entries if e.title == "Боксшымыз алтын медаль алды")
+    assert boxing.summary.startswith("Қазақстандық боксшы")
 
 
 def test_command_line_build_and_cache_commands(tmp_path: Path) -> None:
@@ -256,7 +271,7 @@ def test_command_line_build_and_cache_commands(tmp_path: Path) -> None:
     station.write_text(
         '[station]\nname = "Тест радиосы"\n'
         f'[feed]\nsources = "sources"\nout = "public"\nbase_url = "{BASE_URL}/"\n'
-        '[cache]\ndir = "cache"\n',
+        'link = "https://radio.example.kz/"\n[cache]\ndir = "cache"\n',
         "utf-8",
     )
     env_free = {"NARRATOR_CACHE_DIR": ""}  # the station file's cache dir applies
@@ -267,7 +282,14 @@ def test_command_line_build_and_cache_commands(tmp_path: Path) -> None:
     assert "1 new episode(s)" in first.stderr
     check_published(tmp_path / "public")
     again = narrator("feed", "build", "--station", str(station), "--quiet", env=env_free)
-    assert again.returncode == 0 and again.stdout == "" and again.stderr == ""
+    assert again.returncode == 0 and again.stdout == ""
+    # Quiet: no report, only the timestamped summary line.
+    (line,) = again.stderr.splitlines()
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ feed build: articles=1 new=0 quarantined=0 "
+        r"episode=none .* feed=unchanged .*",
+        line,
+    ), line
     noisy = narrator("feed", "build", "--station", str(station), env=env_free)
     assert "no new articles" in noisy.stderr and "unchanged" in noisy.stderr
 

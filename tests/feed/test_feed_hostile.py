@@ -108,8 +108,12 @@ def test_path_like_ids_are_neutralised(tmp_path: Path, caplog: pytest.LogCapture
     before = tree(tmp_path)
     report = run_build(make_station(), sources, out, tmp_path / "cache", per_article=True)
     assert sorted(e.id for e in report.new_episodes) == ["a-b-c", "escaped", "etc-passwd", "x"]
-    skipped = [r.getMessage() for r in caplog.records if r.getMessage().startswith("skipped")]
-    assert len(skipped) == 3 and all(str(sources) in message for message in skipped)
+    # Broken files are quarantined, each with a one-line reason naming it.
+    assert sorted(key for key, _ in report.quarantined) == ["broken.json", "cp1251.txt", "empty.md"]
+    for key, entry in report.quarantined:
+        assert str(sources / key) in entry.reason and "\n" not in entry.reason
+    logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("quarantined")]
+    assert len(logged) == 3
     parsed = check_published(out)
     assert TITLE in [entry.title for entry in parsed.entries]
     assert b"&lt;script&gt;" in (out / "feed.xml").read_bytes()
