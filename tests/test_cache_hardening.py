@@ -77,12 +77,16 @@ def test_a_huge_frame_count_in_a_small_file_is_refused(tmp_path: Path) -> None:
 
 
 def _peak_rss_mb_of_get(cache_dir: Path) -> tuple[bool, float]:
+    # VmHWM is this process's own peak: ru_maxrss would carry over the peak of the
+    # (large, late in a test run) pytest process the child was forked from.
     code = (
-        "import resource, sys\n"
+        "import re\n"
         "from narrator.cache import SegmentCache\n"
         f"cache = SegmentCache({str(cache_dir)!r})\n"
         f"chunk = cache.get({KEY!r})\n"
-        "print(chunk is None, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        "status = open('/proc/self/status').read()\n"
+        "peak_kb = int(re.search(r'VmHWM:\\s*(\\d+)', status).group(1))\n"
+        "print(chunk is None, peak_kb / 1024)\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
