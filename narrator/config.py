@@ -158,6 +158,10 @@ class BulletinSettings(_Section):
     """Outro line(s), with the same placeholders."""
     headlines: bool = True
     """Read the story titles at the start when there are several titled stories."""
+    opening_chapter: str = Field(default="Кіріспе", min_length=1, max_length=200)
+    """Title of the chapter before the first story (jingle, intro, headlines)."""
+    closing_chapter: str = Field(default="Қорытынды", min_length=1, max_length=200)
+    """Title of the chapter after the last story (outro, jingle)."""
     template: Literal["auto", "article", "bulletin"] = "auto"
     """``article`` (the title, then the body: no jingles, intro, headlines or outro),
     ``bulletin`` (jingle, intro, headlines, stories, outro, jingle) or ``auto``:

@@ -230,9 +230,20 @@ def assemble(
     bed: np.ndarray | None = None,
 ) -> Programme:
     """Lay the bulletin out on ``assembler``: jingle, intro, headlines, stories, outro,
-    jingle, with pauses as data; one chapter per story."""
-    pauses, audio = station.pauses, station.audio
+    jingle, with pauses as data; one chapter per story, and one each for the opening
+    (jingle, intro, headlines) and the close (outro, jingle), so the chapters cover the
+    whole programme."""
+    pauses, audio, names = station.pauses, station.audio, station.bulletin
+    part = ""  # the kind of chapter open: "", "opening", "story" or "close"
+
+    def open_chapter(kind: str, title: str) -> None:
+        nonlocal part
+        if part != kind or kind == "story":
+            assembler.start_chapter(title)
+            part = kind
+
     if intro_jingle is not None:
+        open_chapter("opening", names.opening_chapter)
         assembler.add_clip(intro_jingle, level_lu=audio.jingle_level_lu)
         assembler.add_pause(pauses.jingle_ms)
     previous: Segment | None = None
@@ -240,16 +251,18 @@ def assemble(
         segment = item.segment
         pause = pause_between(previous, segment, station) if previous is not None else 0
         if segment.story >= 0 and (previous is None or previous.story != segment.story):
-            assembler.start_chapter(segment.story_title or f"{segment.story + 1}")
-        elif segment.kind is SegmentKind.OUTRO and previous is not None and previous.story >= 0:
-            assembler.end_chapter()
+            open_chapter("story", segment.story_title or f"{segment.story + 1}")
+        elif segment.kind in (SegmentKind.INTRO, SegmentKind.HEADLINE) and part == "":
+            open_chapter("opening", names.opening_chapter)
+        elif segment.kind is SegmentKind.OUTRO:
+            open_chapter("close", names.closing_chapter)
         cue = assembler.add_speech(
             item.chunks, segment.text, gap_ms=pauses.clause_ms, pause_ms=pause
         )
         if cue is not None:
             previous = segment
     if outro_jingle is not None:
-        assembler.end_chapter()
+        open_chapter("close", names.closing_chapter)
         assembler.add_pause(pauses.jingle_ms)
         assembler.add_clip(outro_jingle, level_lu=audio.jingle_level_lu)
     if bed is not None:

@@ -54,7 +54,7 @@ def batch_command(
     ],
     station: Annotated[
         Path | None,
-        typer.Option("--station", "-s", help="Station file (TOML) with voice, pauses, loudness..."),
+        typer.Option("--station", help="Station file (TOML) with voice, pauses, loudness..."),
     ] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="mp3, ogg, opus, flac or wav.")

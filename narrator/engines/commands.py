@@ -37,7 +37,7 @@ VoicesDirOpt = Annotated[
 ]
 StationOpt = Annotated[
     Path | None,
-    typer.Option("--station", "-s", help="Station file whose voice.voices_dir to use."),
+    typer.Option("--station", help="Station file whose voice.voices_dir to use."),
 ]
 
 

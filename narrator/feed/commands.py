@@ -28,7 +28,7 @@ class LogFormat(enum.StrEnum):
 
 
 StationOpt = Annotated[
-    Path | None, typer.Option("--station", "-s", help="Station file (TOML) with the feed settings.")
+    Path | None, typer.Option("--station", help="Station file (TOML) with the feed settings.")
 ]
 
 

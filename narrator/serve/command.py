@@ -19,7 +19,7 @@ def serve_command(
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8080,
     station: Annotated[
         Path | None,
-        typer.Option("--station", "-s", help="Station file (TOML): voice, lexicon, feed..."),
+        typer.Option("--station", help="Station file (TOML): voice, lexicon, feed..."),
     ] = None,
     data: Annotated[
         Path | None,

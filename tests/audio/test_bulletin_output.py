@@ -150,7 +150,7 @@ def test_transcript_has_every_sentence_in_order_inside_the_audio(mono: tuple[Pat
     assert srt == cues
 
 
-def test_id3_chapters_one_per_story_agree_with_the_transcript(mono: tuple[Path, str]) -> None:
+def test_id3_chapters_cover_the_programme_one_per_story(mono: tuple[Path, str]) -> None:
     path = mono[0]
     tags = ID3(path)
     assert tags.version == (2, 3, 0)
@@ -160,15 +160,19 @@ def test_id3_chapters_one_per_story_agree_with_the_transcript(mono: tuple[Path, 
     chapters = {chap.element_id: chap for chap in tags.getall("CHAP")}
     assert sorted(chapters) == sorted(toc.child_element_ids)
     ordered = [chapters[element_id] for element_id in toc.child_element_ids]
-    assert [c.sub_frames["TIT2"].text[0] for c in ordered] == stories
+    titles = [c.sub_frames["TIT2"].text[0] for c in ordered]
+    # The opening (jingle, intro, headlines) and the close (outro, jingle) are chapters too.
+    assert titles == ["Кіріспе", *stories, "Қорытынды"]
     cues = parse_subtitles(path.with_suffix(".vtt").read_text("utf-8"), vtt=True)
     starts = {cue.text: cue.start for cue in cues}
-    for chapter in ordered:
+    for chapter in ordered[1:-1]:
         title_cue = starts[chapter.sub_frames["TIT2"].text[0]]  # the story's headline
         assert abs(chapter.start_time / 1000 - title_cue) <= 0.010
     for chapter, following in itertools.pairwise(ordered):
         assert chapter.start_time < chapter.end_time == following.start_time
-    assert ordered[-1].end_time <= sf.info(path).duration * 1000
+    assert ordered[0].start_time == 0  # the opening jingle starts the programme
+    decoded, rate = sf.read(path)
+    assert abs(ordered[-1].end_time - len(decoded) / rate * 1000) <= 60  # to the end
     assert tags["TPE1"].text == ["Narrator"] and tags["TLAN"].text == ["kaz"]
     assert str(tags["TDRC"].text[0]) == "2026-11-25"  # from the front matter
 

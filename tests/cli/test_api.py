@@ -46,7 +46,7 @@ def test_speak_takes_a_station_object_and_leaves_it_unchanged(tmp_path: Path) ->
     assert production.output == tmp_path / "a.flac"
     assert station.voice.rate_wpm == 165 and station.bulletin.template == "auto"
     assert station.audio.jingles  # the caller's station is not changed
-    assert [c.title for c in production.programme.chapters] == ["Сәлем."]
+    assert [c.title for c in production.programme.chapters] == ["Кіріспе", "Сәлем.", "Қорытынды"]
 
 
 def test_normalize_with_a_lexicon_file(tmp_path: Path) -> None:

@@ -183,7 +183,7 @@ def test_speak_stdin_markdown_reads_no_markup(tmp_path: Path) -> None:
     assert "Инфляция баяулады." in vtt
     assert "date" not in vtt and "#" not in vtt and "**" not in vtt
     chapters = json.loads(out.with_name("b.chapters.json").read_text("utf-8"))["chapters"]
-    assert [c["title"] for c in chapters] == ["Экономика", "Спорт"]
+    assert [c["title"] for c in chapters] == ["Кіріспе", "Экономика", "Спорт", "Қорытынды"]
     assert vtt.split("\n\n")[1].splitlines()[-1] == "Narrator."  # several stories: a bulletin
 
 

@@ -176,7 +176,12 @@ def test_the_station_file_sets_the_download_cap(
     station = tmp_path / "station.toml"
     station.write_text("[voice]\nmax_download_mb = 1\n")
     result = run_narrator(
-        "voices", "install", file_server.url("kk_KZ-endless-low.onnx"), "-q", "-s", str(station)
+        "voices",
+        "install",
+        file_server.url("kk_KZ-endless-low.onnx"),
+        "-q",
+        "--station",
+        str(station),
     )
     assert result.returncode == 3
     assert "larger than the limit of 1 MB" in result.stderr

@@ -237,7 +237,7 @@ def test_the_station_file_chooses_the_voices_directory(
 ) -> None:
     station = tmp_path / "station.toml"
     station.write_text('[voice]\nid = "kk_KZ-tiny-low"\nvoices_dir = "newsroom-voices"\n')
-    result = run_narrator("voices", "install", str(piper_models.single), "-s", str(station))
+    result = run_narrator("voices", "install", str(piper_models.single), "--station", str(station))
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "newsroom-voices" / "kk_KZ-tiny-low" / "voice.json").is_file()
     assert not voices_dir.exists()  # $NARRATOR_VOICES_DIR is not used
