@@ -1,9 +1,7 @@
 """From a speech request to what the pipeline reads: a document and a station.
 
-Requests carry text, Markdown, HTML or SSML. The first three go through narrator's
-own readers; SSML is read for its words (``<p>`` and ``<s>`` make paragraphs and
-sentences; ``<break>``, ``<prosody>``, ``<say-as>`` and other markup are read as
-their text, since the normaliser decides the reading).
+Requests carry text, Markdown, HTML or SSML, read by narrator's own readers (the SSML
+subset is the one :mod:`narrator.text.ssml` documents).
 """
 
 from __future__ import annotations
@@ -13,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from narrator.config import Station
-from narrator.errors import InputError
-from narrator.text.document import Document, Story
-from narrator.text.readers import parse_html, parse_markdown, parse_plain_text
+from narrator.text.document import Document
+from narrator.text.readers import parse
 
 INPUT_KINDS = ("text", "markdown", "html", "ssml")
 TEMPLATES = {
@@ -25,51 +22,13 @@ TEMPLATES = {
 _SOURCE = "request"
 
 
+_FORMATS = {"text": "txt", "markdown": "md", "html": "html", "ssml": "ssml"}
+
+
 def read_request_text(text: str, kind: str) -> Document:
-    """The document in ``text``, read as ``kind`` (one of :data:`INPUT_KINDS`)."""
-    if kind == "markdown":
-        document = parse_markdown(text, _SOURCE)
-    elif kind == "html":
-        document = parse_html(text, _SOURCE)
-    elif kind == "ssml":
-        document = parse_ssml(text)
-    else:
-        document = parse_plain_text(text, _SOURCE)
-    if document.is_empty:
-        raise InputError("request: no text to read")
-    return document
-
-
-def parse_ssml(text: str) -> Document:
-    """The words of an SSML ``<speak>`` document: each ``<p>`` a paragraph (or the
-    whole text one paragraph when it has none)."""
-    from xml.etree.ElementTree import Element
-
-    from defusedxml import ElementTree
-    from defusedxml.common import DefusedXmlException
-
-    try:
-        root = ElementTree.fromstring(text)
-    except (ElementTree.ParseError, DefusedXmlException) as exc:
-        raise InputError(f"request: invalid SSML ({exc})") from None
-
-    def local(element: Element) -> str:
-        return element.tag.rsplit("}", 1)[-1]
-
-    if local(root) != "speak":
-        raise InputError("request: SSML must have <speak> as its root")
-    paragraphs = [
-        " ".join("".join(element.itertext()).split())
-        for element in root.iter()
-        if local(element) == "p"
-    ]
-    if not paragraphs:
-        paragraphs = [" ".join("".join(root.itertext()).split())]
-    return Document(
-        title=None,
-        stories=[Story(title=None, paragraphs=[p for p in paragraphs if p])],
-        source=_SOURCE,
-    )
+    """The document in ``text``, read as ``kind`` (one of :data:`INPUT_KINDS`) by the
+    readers ``narrator speak`` uses."""
+    return parse(text, _SOURCE, _FORMATS[kind])
 
 
 def station_for(base: Station, request: dict[str, Any], lexicon: Path | None) -> Station:
@@ -81,9 +40,5 @@ def station_for(base: Station, request: dict[str, Any], lexicon: Path | None) ->
     if request.get("rate"):
         station.voice.rate_wpm = int(request["rate"])
     station.text.lexicon = lexicon
-    if request.get("template", "article") == "article":
-        station.bulletin.intro = ""
-        station.bulletin.outro = ""
-        station.bulletin.headlines = False
-        station.audio.jingles = False
+    station.bulletin.template = "bulletin" if request.get("template") == "bulletin" else "article"
     return station
