@@ -28,7 +28,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 
 from narrator.engines.executor import Synthesised, VoiceSpec
 from narrator.errors import NarratorError, VoiceError
@@ -172,7 +172,37 @@ def _start_actors(spec: VoiceSpec, count: int, gpu: bool) -> tuple[list[Any], li
     return actors, pids
 
 
-class RayExecutor:
+class _RayActors:
+    """Ray actors that each hold the voice chain of ``spec``, on a cluster joined (or
+    started) for them; :meth:`close` stops both."""
+
+    def __init__(self, spec: VoiceSpec, address: str | None, workers: int | None) -> None:
+        self._opened = connect(address)
+        gpu = on_gpu(spec)
+        # One onnxruntime thread per actor: each actor holds one CPU of the cluster.
+        self.spec = spec if gpu else VoiceSpec(spec.voice_ids, spec.params, spec.voices_dir, 1)
+        self.workers = workers or worker_count(gpu)
+        self.on_gpu = gpu
+        self._actors, self.started_pids = _start_actors(self.spec, self.workers, gpu)
+
+    def close(self) -> None:
+        """Stop the actors, and the local cluster if this object started it."""
+        if self._actors:
+            ray = _ray()
+            for actor in self._actors:
+                ray.kill(actor)
+            self._actors = []
+        disconnect(self._opened)
+        self._opened = False
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+class RayExecutor(_RayActors):
     """Synthesis on ``workers`` Ray actors, each holding the voice chain.
 
     Texts are dealt to the actors in turn; at most ``window`` are in flight; results
@@ -187,14 +217,9 @@ class RayExecutor:
         workers: int | None = None,
         window: int | None = None,
     ) -> None:
-        self._opened = connect(address)
-        gpu = on_gpu(spec)
-        # One onnxruntime thread per actor: each actor holds one CPU of the cluster.
-        self.spec = spec if gpu else VoiceSpec(spec.voice_ids, spec.params, spec.voices_dir, 1)
-        count = workers or worker_count(gpu)
-        self.window = window or 2 * count + 2
-        self._actors, self.started_pids = _start_actors(self.spec, count, gpu)
-        log.info("synthesis: %d Ray actors%s", count, " on GPUs" if gpu else "")
+        super().__init__(spec, address, workers)
+        self.window = window or 2 * self.workers + 2
+        log.info("synthesis: %d Ray actors%s", self.workers, " on GPUs" if self.on_gpu else "")
 
     def worker_pids(self) -> list[int]:
         """The actors' current processes (waits for the calls queued on them)."""
@@ -232,24 +257,8 @@ class RayExecutor:
             fill()
             yield result
 
-    def close(self) -> None:
-        """Stop the actors, and the local cluster if this executor started it."""
-        if self._actors:
-            ray = _ray()
-            for actor in self._actors:
-                ray.kill(actor)
-            self._actors = []
-        disconnect(self._opened)
-        self._opened = False
 
-    def __enter__(self) -> RayExecutor:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
-
-
-class RayWorkerPool:
+class RayWorkerPool(_RayActors):
     """Whole jobs on Ray actors that each hold the voice chain of ``spec``.
 
     ``run`` takes ``(key, function, args)`` jobs and yields ``(key, JobResult)`` as jobs
@@ -265,13 +274,9 @@ class RayWorkerPool:
         workers: int | None = None,
         window: int | None = None,
     ) -> None:
-        self._opened = connect(address)
-        gpu = on_gpu(spec)
-        self.spec = spec if gpu else VoiceSpec(spec.voice_ids, spec.params, spec.voices_dir, 1)
-        self.workers = workers or worker_count(gpu)
+        super().__init__(spec, address, workers)
         self.window = window or 2 * self.workers
-        self._actors, self.started_pids = _start_actors(self.spec, self.workers, gpu)
-        log.info("batch: %d Ray workers%s", self.workers, " on GPUs" if gpu else "")
+        log.info("batch: %d Ray workers%s", self.workers, " on GPUs" if self.on_gpu else "")
 
     def run(
         self, jobs: Iterable[tuple[str, Callable[..., Any], tuple[Any, ...]]]
@@ -307,19 +312,3 @@ class RayWorkerPool:
                 result = JobResult(None, f"Ray worker failed: {exc.cause}")
             fill()
             yield key, result
-
-    def close(self) -> None:
-        """Stop the actors, and the local cluster if this pool started it."""
-        if self._actors:
-            ray = _ray()
-            for actor in self._actors:
-                ray.kill(actor)
-            self._actors = []
-        disconnect(self._opened)
-        self._opened = False
-
-    def __enter__(self) -> RayWorkerPool:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.close()
