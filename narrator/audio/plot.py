@@ -13,7 +13,6 @@ matplotlib is the optional extra ``narrator[plot]``, imported only here.
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +27,6 @@ from narrator.fsutil import atomic_path
 CHAPTER_COLOUR = "#ff00ff"
 """Chapter marks: a colour nothing else in the picture uses."""
 OVER_COLOUR = "#d62728"
-SHORT_TERM_S = 3.0
-"""EBU R128 short-term loudness window."""
 HOP_S = 0.1
 WIDTH_PX, HEIGHT_PX, DPI = 1400, 700, 100
 INSTALL_HINT = "pip install 'narrator[plot]'"
@@ -99,32 +96,21 @@ def _tag_chapters(path: Path) -> list[Chapter]:
 
 
 def short_term_loudness(data: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray]:
-    """Times (s) and short-term loudness (LUFS, 3 s window, every 100 ms) of ``data``."""
-    from pyloudnorm.iirfilter import IIRfilter  # type: ignore[import-untyped]
+    """Times (s) and short-term loudness (LUFS, BS.1770's 3 s window, every 100 ms) of
+    ``data``, measured by libebur128 as the file is read forward."""
+    import pyebur128
 
-    weighted = np.asarray(data, dtype=np.float64)
-    # The BS.1770 K-weighting: a high shelf, then a high pass (as pyloudnorm's meter).
-    for stage in (
-        IIRfilter(4.0, 1 / math.sqrt(2), 1500.0, rate, "high_shelf"),
-        IIRfilter(0.0, 0.5, 38.0, rate, "high_pass"),
-    ):
-        weighted = (
-            stage.apply_filter(weighted.T).T if weighted.ndim > 1 else stage.apply_filter(weighted)
-        )
-    power = (weighted**2).reshape(len(weighted), -1).sum(axis=1)
+    frames = np.asarray(data, dtype=np.float64)
+    frames = frames[:, None] if frames.ndim == 1 else frames
     hop = max(1, round(HOP_S * rate))
-    blocks = len(power) // hop
-    if blocks == 0:
-        return np.zeros(0), np.zeros(0)
-    block_power = power[: blocks * hop].reshape(blocks, hop).mean(axis=1)
-    span = max(1, round(SHORT_TERM_S / HOP_S))
-    sums = np.concatenate([[0.0], np.cumsum(block_power)])
-    ends = np.arange(1, blocks + 1)
-    starts = np.maximum(0, ends - span)
-    mean = (sums[ends] - sums[starts]) / (ends - starts)
-    with np.errstate(divide="ignore"):
-        loudness = -0.691 + 10 * np.log10(mean)
-    return ends * HOP_S, loudness
+    blocks = len(frames) // hop
+    state = pyebur128.R128State(frames.shape[1], rate, pyebur128.MeasurementMode.MODE_S)
+    loudness = np.empty(blocks)
+    for index in range(blocks):
+        block = np.ascontiguousarray(frames[index * hop : (index + 1) * hop])
+        state.add_frames(block.reshape(-1), hop)
+        loudness[index] = pyebur128.get_loudness_shortterm(state)
+    return np.arange(1, blocks + 1) * HOP_S, loudness
 
 
 def _envelope(data: np.ndarray, columns: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
