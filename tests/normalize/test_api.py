@@ -143,7 +143,14 @@ def test_numbers_longer_than_the_int_limit_never_raise_nor_leave_digits() -> Non
 def test_mixed_scripts_are_read_once_and_stay_read() -> None:
     """Issue 14: lookalike capitals next to another script, and a Hebrew letter inside
     an abbreviation, are read on the first pass and nothing repeats."""
-    for text in ("\u05d1E\u0422", "ҚР\u05d1x", "Протон-МLn", "CТКKЕ ҚТ"):
+    for text in (
+        "\u05d1E\u0422",
+        "ҚР\u05d1x",
+        "Протон-МLn",
+        "CТКKЕ ҚТ",
+        "Tp YcäCЦ ХЯ",  # an accented letter is a letter: CЦ is no caps word beside ХЯ
+        "ұйРЗфеДвМƝт.б.",  # Ɲ and its lower case ɲ are both letters
+    ):
         spoken = normalize(text)
         assert normalize(spoken) == spoken, text
     assert normalize("ҚР\u05d1x").count("Қазақстан") == 1

@@ -9,7 +9,7 @@ from functools import cache
 
 # Latin letters the tagger hands to the Latin reader: ASCII, Latin-1 letters (not × ÷),
 # Latin Extended-A/B and Latin Extended Additional, so that Zürich or Škoda is one word.
-LATIN_LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+LATIN_LETTERS = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02af\u1e00-\u1eff"
 
 ENGLISH_LETTER_NAMES = {
     "a": "эй", "b": "би", "c": "си", "d": "ди", "e": "и", "f": "эф", "g": "джи",
