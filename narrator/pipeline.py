@@ -143,9 +143,10 @@ def synthesise(
     are filed under the chain's first voice. Fallbacks are appended to ``fallbacks``.
     """
     primary = chain.primary
-    executor = executor or InProcessExecutor(voice_spec(station), chain)
+    spec = voice_spec(station)
+    executor = executor or InProcessExecutor(spec, chain)
     lexicon = load_lexicon(station.text.lexicon) if station.text.lexicon else None
-    params = voice_spec(station).params
+    params = spec.params
     primary_fingerprint = voice_fingerprint(primary)
     spoken_texts: list[str] = []
     pieces: list[list[_Piece]] = []

@@ -13,7 +13,6 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 
@@ -23,8 +22,8 @@ _BYTES = np.dtype(np.float32).itemsize
 class Spool:
     """An append-only, randomly readable file of float32 mono samples."""
 
-    def __init__(self, directory: Path | None = None) -> None:
-        self._file = tempfile.TemporaryFile(prefix="narrator-spool-", dir=directory)  # noqa: SIM115
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="narrator-spool-")  # noqa: SIM115
         self._fd = self._file.fileno()
         self._frames = 0
         self._grown = threading.Condition()
