@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -179,3 +180,15 @@ def test_a_currency_name_written_out_joins_the_amount_as_money() -> None:
         ("200 миллион еуроға", "екі жүз миллион еуроға"),
         ("350 мың теңгеге", "үш жүз елу мың теңгеге"),
     ]
+
+
+def test_every_digit_of_this_unicode_is_read() -> None:
+    """The written-out list of non-decimal digits matches this Python's unicodedata, and
+    every digit of every script is read, not left in the text."""
+    from narrator.text.normalize import _LEFT_DIGITS_RE
+
+    digits = [chr(code) for code in range(0x80, sys.maxunicode + 1) if chr(code).isdigit()]
+    assert all(_LEFT_DIGITS_RE.fullmatch(ch) for ch in digits)
+    assert not _LEFT_DIGITS_RE.search("Қазақстан abc ½ Ⅳ")  # numeric, but not digits
+    for ch in digits[::7]:
+        assert not any(c.isdigit() for c in normalize(f"бет {ch} бар")), ch

@@ -8,12 +8,9 @@ left that a Kazakh voice cannot say.
 
 from __future__ import annotations
 
-import builtins
 import re
-import sys
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 
 from narrator.text.normalize.lexicon import Lexicon, load_lexicon
 from narrator.text.normalize.numbers import ONES
@@ -116,28 +113,16 @@ def _spans(text: str, register: str, lexicon: Lexicon | None) -> list[Span]:
     return spans
 
 
-@cache
-def _digit_tables() -> tuple[dict[int, str], re.Pattern[str]]:
-    """Decimal digits of other scripts (٣, ３) → ASCII, and a regex of every character
-    that is still a digit after tagging (ASCII ones left by a failed span, ², ①)."""
-    to_ascii: dict[int, str] = {}
-    others: list[tuple[int, int]] = []  # ranges of digits that are not decimal (², ①)
-    # builtins.range: the package's submodule range.py shadows the builtin here
-    for code in builtins.range(0x80, sys.maxunicode + 1):
-        char = chr(code)
-        if not char.isdigit():
-            continue
-        value = unicodedata.decimal(char, None)
-        if value is not None:
-            to_ascii[code] = str(value)
-        elif others and others[-1][1] == code - 1:
-            others[-1] = (others[-1][0], code)
-        else:
-            others.append((code, code))
-    ranges = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in others)
-    return to_ascii, re.compile(rf"[\d{ranges}]+")
-
-
+# Characters that are digits but not decimal digits (², ①, ⒈'s kin): Unicode's
+# Numeric_Type=Digit, written out because finding them at run time means testing every
+# code point; tests/normalize/test_api.py checks this Python's unicodedata against it.
+_OTHER_DIGITS = (
+    "\u00b2\u00b3\u00b9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-\u2089"
+    "\u2460-\u2468\u2474-\u247c\u2488-\u2490\u24ea\u24f5-\u24fd\u24ff"
+    "\u2776-\u277e\u2780-\u2788\u278a-\u2792\U00010a40-\U00010a43"
+    "\U00010e60-\U00010e68\U00011052-\U0001105a\U0001f100-\U0001f10a"
+)
+_LEFT_DIGITS_RE = re.compile(rf"[\d{_OTHER_DIGITS}]+")
 _NON_ASCII_DIGIT_RE = re.compile(r"(?![0-9])\d")
 
 
@@ -145,15 +130,17 @@ def _ascii_digits(text: str) -> str:
     """Decimal digits of any script written as ASCII digits, so that they are read."""
     if _NON_ASCII_DIGIT_RE.search(text) is None:
         return text
-    return text.translate(_digit_tables()[0])
+    return "".join(
+        str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
+        for ch in text
+    )
 
 
 def _say_left_digits(spoken: str) -> str:
     """Digits nothing else read (a span that failed, ², ①): said digit by digit, as
     words of their own."""
-    if spoken.isascii() and not any("0" <= ch <= "9" for ch in spoken):
+    if _LEFT_DIGITS_RE.search(spoken) is None:
         return spoken
-    pattern = _digit_tables()[1]
 
     def say(m: re.Match[str]) -> str:
         words = " ".join(ONES[unicodedata.digit(ch, 0) % 10] for ch in m.group(0) if ch.isdigit())
@@ -161,7 +148,7 @@ def _say_left_digits(spoken: str) -> str:
         after = " " if spoken[m.end() : m.end() + 1].isalnum() else ""
         return f"{before}{words}{after}"
 
-    return pattern.sub(say, spoken)
+    return _LEFT_DIGITS_RE.sub(say, spoken)
 
 
 def explain(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> list[Span]:
