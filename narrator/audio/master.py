@@ -54,6 +54,11 @@ def _sliding_max(values: np.ndarray, width: int) -> np.ndarray:
     return np.maximum(suffix[:count], prefix[width - 1 : width - 1 + count])
 
 
+def _last(values: np.ndarray, count: int) -> np.ndarray:
+    """The last ``count`` values (none for 0, where ``values[-0:]`` would be all)."""
+    return values[len(values) - count :]
+
+
 def _moving_mean(values: np.ndarray, tail: np.ndarray) -> np.ndarray:
     """Mean of each value with the ``len(tail)`` values before it (``tail`` first)."""
     span = len(tail) + 1
@@ -100,6 +105,7 @@ class Limiter:
         self._pending_env: list[np.ndarray] = [np.zeros(0, np.float32)] * channels
         shape = (0,) if channels == 1 else (0, channels)
         self._audio = np.zeros(shape, dtype=np.float32)  # frames waiting for their gain
+        self._ceiling = np.float32(10 ** (ceiling_dbtp / 20))
         self._need_tail = np.zeros(self.window - 1)
         self._release = 0.0
         self._r_tail = np.zeros(self.span - 1)
@@ -130,8 +136,10 @@ class Limiter:
         return envelope
 
     def _apply(self, envelope: np.ndarray) -> np.ndarray:
-        with np.errstate(divide="ignore"):
-            need = np.maximum(20 * np.log10(envelope.astype(np.float64)) - self.ceiling_dbtp, 0.0)
+        need = np.zeros(len(envelope))
+        over = np.flatnonzero(envelope > self._ceiling)
+        if len(over):
+            need[over] = 20 * np.log10(envelope[over].astype(np.float64)) - self.ceiling_dbtp
         return self._apply_need(need)
 
     def _apply_need(self, need: np.ndarray) -> np.ndarray:
@@ -147,29 +155,67 @@ class Limiter:
         return frames * (gain if frames.ndim == 1 else gain[:, None])
 
     def _reduction(self, need: np.ndarray) -> np.ndarray:
-        """The smoothed reduction (dB) for each new need value, carrying the state."""
-        if len(need) == 0:
+        """The smoothed reduction (dB) for each new need value, carrying the state.
+
+        Peaks are rare (a few hundred frames in an hour), so the reduction is worked
+        out only on the stretches a peak (or the state carried in) can reach: the
+        hold window before it, the release after it and the two smoothing windows.
+        Between stretches it is exactly zero, and so is the state entering each one.
+        """
+        count = len(need)
+        if count == 0:
             return need
         joined = np.concatenate([self._need_tail, need])
         self._need_tail = joined[len(joined) - (self.window - 1) :]
-        if not joined.any() and self._release == 0.0:
-            held = np.zeros(len(need))
-        else:
-            held = _sliding_max(joined, self.window)
-        # Release: r[n] = max(held[n], r[n-1] - step), in closed form.
-        if held.any() or self._release > 0.0:
+        reduction = np.zeros(count)
+        stretches = self._stretches(joined, count)
+        release, r_tail, m_tail = self._release, self._r_tail, self._m_tail
+        zeros = np.zeros(self.span - 1)
+        self._release, self._r_tail, self._m_tail = 0.0, zeros, zeros
+        for start, end in stretches:
+            entering = start == 0  # only the first stretch can inherit a state
+            held = _sliding_max(joined[start : end + self.window - 1], self.window)
+            # Release: r[n] = max(held[n], r[n-1] - step), in closed form.
             ramp = self.step * np.arange(len(held))
             released = np.maximum.accumulate(held + ramp) - ramp
-            carried = self._release - self.step * (1 + np.arange(len(held)))
-            released = np.maximum(np.maximum(released, carried), 0.0)
-        else:
-            released = held
-        self._release = float(released[-1])
-        first = _moving_mean(released, self._r_tail)
-        self._r_tail = np.concatenate([self._r_tail, released])[len(released) :]
-        second = _moving_mean(first, self._m_tail)
-        self._m_tail = np.concatenate([self._m_tail, first])[len(first) :]
-        return second
+            if entering and release > 0.0:
+                released = np.maximum(released, release - self.step * (1 + np.arange(len(held))))
+            released = np.maximum(released, 0.0)
+            first = _moving_mean(released, r_tail if entering else zeros)
+            reduction[start:end] = _moving_mean(first, m_tail if entering else zeros)
+            if end == count:  # the stretch runs on into the next block: carry its state
+                self._release = float(released[-1])
+                before_r, before_m = (r_tail, m_tail) if entering else (zeros, zeros)
+                self._r_tail = _last(np.concatenate([before_r, released]), self.span - 1)
+                self._m_tail = _last(np.concatenate([before_m, first]), self.span - 1)
+        return reduction
+
+    def _stretches(self, joined: np.ndarray, count: int) -> list[tuple[int, int]]:
+        """The [start, end) ranges of this block's frames that the reduction can reach."""
+        smoothing = 2 * (self.span - 1) + 2
+        starts: list[np.ndarray] = []
+        ends: list[np.ndarray] = []
+        if self._release > 0.0 or self._r_tail.any() or self._m_tail.any():
+            starts.append(np.zeros(1, dtype=np.int64))
+            ends.append(np.array([math.ceil(self._release / self.step) + smoothing]))
+        peaks = np.flatnonzero(joined)
+        if len(peaks):
+            # joined[j] is held over output frames j - window + 1 .. j, then released.
+            starts.append(np.maximum(peaks - (self.window - 1), 0))
+            ends.append(peaks + 1 + np.ceil(joined[peaks] / self.step).astype(np.int64) + smoothing)
+        if not starts:
+            return []
+        first, last = np.concatenate(starts), np.concatenate(ends)
+        order = np.argsort(first, kind="stable")
+        first, last = first[order], np.maximum.accumulate(last[order])
+        new = np.flatnonzero(first[1:] > last[:-1]) + 1
+        bounds = np.concatenate([[0], new])
+        closes = np.concatenate([new - 1, [len(first) - 1]])
+        return [
+            (int(first[a]), int(min(count, last[b])))
+            for a, b in zip(bounds, closes, strict=True)
+            if first[a] < count
+        ]
 
 
 def limit(
