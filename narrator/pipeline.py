@@ -18,6 +18,7 @@ import numpy as np
 
 from narrator.audio.assemble import Assembler, Mixer, jittered_ms
 from narrator.audio.export import OPUS_RATE, format_for
+from narrator.audio.history import LossHistory
 from narrator.audio.jingle import jingle, load_audio
 from narrator.audio.loudness import LoudnessMeter, combined_loudness
 from narrator.audio.master import MasteringReport
@@ -32,7 +33,7 @@ from narrator.audio.render import (
 from narrator.audio.sidecars import sidecar_paths, sidecar_texts
 from narrator.audio.spool import Spool
 from narrator.audio.tags import TagInfo, load_cover, write_tags
-from narrator.cache import SegmentCache, voice_fingerprint
+from narrator.cache import SegmentCache, cache_dir_for, voice_fingerprint
 from narrator.config import Station
 from narrator.engines.base import AudioChunk, SynthesisParams
 from narrator.engines.chain import Fallback, VoiceChain
@@ -370,6 +371,20 @@ def produce(
         audio.channels,
         audio.bitrate_kbps,
     )
+    # What the limiter and codec took from earlier runs of this kind (see history.py).
+    history = LossHistory(
+        cache_dir_for(station) / "mastering.json",
+        "\x1f".join(
+            (
+                voice_fingerprint(chain.primary),
+                repr(spec.params),
+                repr(targets),
+                str(rate),
+                station.audio.model_dump_json(),
+                station.bulletin.template,
+            )
+        ),
+    )
     # Characters synthesised once each segment is done: how far synthesis has got.
     done_chars = list(itertools.accumulate(len(segment.text) for segment in segments))
     sidecars = sidecar_paths(output)
@@ -410,7 +425,13 @@ def produce(
             ):
                 log.info("pass 2 starts while synthesis goes on (%.1f s expected)", remaining)
                 early = EarlyRender(
-                    spool, assembler.programme, speech.loudness, tmp, targets, name=output
+                    spool,
+                    assembler.programme,
+                    speech.loudness,
+                    tmp,
+                    targets,
+                    name=output,
+                    history=history,
                 )
 
         spoken = synthesise(
@@ -451,7 +472,15 @@ def produce(
             else:
                 log.info("the loudness moved after pass 2 started early; mastering again")
         rendered = master_to_file(
-            spool, programme, mixer, loudness, tmp, targets, name=output, encoded_with=encoded_with
+            spool,
+            programme,
+            mixer,
+            loudness,
+            tmp,
+            targets,
+            name=output,
+            encoded_with=encoded_with,
+            history=history,
         )
         info = TagInfo(
             title=bulletin.title,

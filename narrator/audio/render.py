@@ -19,6 +19,7 @@ import numpy as np
 
 from narrator.audio.assemble import Mixer
 from narrator.audio.export import Encoder, codec_loudness_shift, headroom_for, measure_file
+from narrator.audio.history import LossHistory, LoudnessLoss
 from narrator.audio.loudness import integrated_loudness
 from narrator.audio.master import Limiter, MasteringReport, RoomTone
 from narrator.audio.programme import Programme
@@ -123,17 +124,34 @@ def _limited(probe: np.ndarray, rate: int, gain_db: float, ceiling_dbtp: float) 
     )
 
 
-def planned_gain(spool: Spool, mixer: Mixer, programme_lufs: float, targets: Targets) -> float:
+def plain_gain(programme_lufs: float, targets: Targets) -> float:
+    """The gain (dB) that brings the programme to the target before limiter and codec."""
+    return targets.loudness_lufs - programme_lufs - 10 * math.log10(targets.channels)
+
+
+def planned_gain(
+    spool: Spool,
+    mixer: Mixer,
+    programme_lufs: float,
+    targets: Targets,
+    history: LossHistory | None = None,
+) -> float:
     """The gain (dB) that should bring the decoded file to the loudness target.
 
     The limiter takes a little loudness where it works hard, and the lossy codec
-    shifts it too: both are measured on an excerpt. The limiter's share grows with
-    the gain, so it is measured again at the corrected gain.
+    shifts it too. What earlier runs of the same kind lost is taken from ``history``;
+    without it, both are measured on an excerpt. The limiter's share grows with the
+    gain, so it is measured again at the corrected gain.
     """
     if not math.isfinite(programme_lufs):
         return 0.0
+    gain_db = plain_gain(programme_lufs, targets)
+    known = history.predict(gain_db) if history is not None else None
+    if known is not None:
+        log.debug("gain planned from earlier runs: they lost %.2f LU", known)
+        return gain_db + known
+    log.debug("gain planned on a %.0f s probe of the limiter and codec", PROBE_SECONDS)
     rate = mixer.programme.sample_rate
-    gain_db = targets.loudness_lufs - programme_lufs - 10 * math.log10(targets.channels)
     ceiling = targets.ceiling_dbtp - headroom_for(targets.fmt)
     probe = excerpt(spool, mixer)
     before = integrated_loudness(probe, rate)
@@ -160,13 +178,15 @@ def master_to_file(
     *,
     name: Path | None = None,
     encoded_with: float | None = None,
+    history: LossHistory | None = None,
 ) -> Rendered:
     """Master and encode the spooled programme so that the *decoded* file meets the
     targets; return its figures.
 
     ``encoded_with`` is the gain of a file already encoded at ``path`` (pass 2 started
     before synthesis ended, see :class:`EarlyRender`): it is checked first, and kept
-    when it meets the targets.
+    when it meets the targets. ``history`` plans the gain from earlier runs, and
+    learns what this one lost.
 
     ``programme_lufs`` is the mixed (mono) programme's integrated loudness (pass 1);
     the same programme on each of several channels measures that much louder. A lossy
@@ -175,10 +195,15 @@ def master_to_file(
     kbps loses about 0.5 LU), so its shift is learnt on an excerpt first.
     """
     headroom = headroom_for(targets.fmt)
+    # Whether the gain was measured on a probe of this programme (else it was learnt
+    # from earlier runs, or planned on the part synthesised early): a miss then
+    # measures, rather than trusting a guess twice.
+    probed = False
     if encoded_with is not None:
         gain_db = encoded_with
     else:
-        gain_db = planned_gain(spool, mixer, programme_lufs, targets)
+        probed = history is None or history.predict(plain_gain(programme_lufs, targets)) is None
+        gain_db = planned_gain(spool, mixer, programme_lufs, targets, history)
     for attempt in range(1, MAX_ENCODES + 1):
         if attempt > 1 or encoded_with is None:
             render(
@@ -208,7 +233,19 @@ def master_to_file(
         )
         if over > 0:
             headroom += over + 0.2
-        gain_db += error
+        if abs(error) > LOUDNESS_TOLERANCE_LU and not probed:
+            gain_db, probed = planned_gain(spool, mixer, programme_lufs, targets), True
+        else:
+            gain_db += error
+    if (
+        history is not None
+        and math.isfinite(figures.loudness_lufs)
+        and math.isfinite(programme_lufs)
+    ):
+        plain = plain_gain(programme_lufs, targets)
+        history.record(
+            LoudnessLoss(targets.loudness_lufs - figures.loudness_lufs + gain_db - plain, plain)
+        )
     if figures.true_peak_dbtp > targets.ceiling_dbtp:
         raise OutputError(
             f"{name or path}: true peak {figures.true_peak_dbtp:.2f} dBTP after encoding, "
@@ -244,10 +281,11 @@ class EarlyRender:
         targets: Targets,
         *,
         name: Path | None = None,
+        history: LossHistory | None = None,
     ) -> None:
         self.speech_lufs = speech_lufs
         mixer = Mixer(programme, speech_lufs)
-        self.gain_db = planned_gain(spool, mixer, speech_lufs, targets)
+        self.gain_db = planned_gain(spool, mixer, speech_lufs, targets, history)
         self._error: BaseException | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(
