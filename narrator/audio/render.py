@@ -254,11 +254,13 @@ def master_to_file(
     return Rendered(figures, attempt, gain_db)
 
 
-EARLY_AFTER_S = 60.0
-"""Seconds of speech measured before pass 2 may start while synthesis goes on."""
-EARLY_MIN_REMAINING_S = 1.0
-"""Pass 2 starts early only when synthesis is expected to take at least this much longer."""
-EARLY_TOLERANCE_LU = 0.1
+EARLY_AFTER_S = 30.0
+"""Seconds of speech measured before pass 2 may start while synthesis goes on: by then
+one voice's integrated loudness is within about 0.1 LU of the whole programme's."""
+EARLY_MIN_REMAINING_S = 0.2
+"""Pass 2 starts early only when synthesis is expected to take at least this much longer
+(the encoder then works on the other core while the voice speaks)."""
+EARLY_TOLERANCE_LU = LOUDNESS_TOLERANCE_LU
 """How far the final loudness may be from the one pass 2 started with, for its file to
 be kept (it is still checked against the targets when decoded)."""
 
