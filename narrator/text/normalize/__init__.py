@@ -131,8 +131,7 @@ def _ascii_digits(text: str) -> str:
     if _NON_ASCII_DIGIT_RE.search(text) is None:
         return text
     return "".join(
-        str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch
-        for ch in text
+        str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text
     )
 
 
