@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+from narrator.text.document import split_phonemes
 from narrator.text.normalize.lexicon import Lexicon, load_lexicon
 from narrator.text.normalize.numbers import ONES
 from narrator.text.normalize.semiotic import Span, Tagged
@@ -175,7 +176,28 @@ def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = No
 
     ``register="formal"`` says бір жүз / бір мың; ``lexicon`` is a user lexicon applied
     before the built-in tables. Deterministic, idempotent, and never raises on text.
+
+    Phonemes marked in the text (SSML ``<phoneme alphabet="x-espeak">``, see
+    :func:`~narrator.text.document.phoneme_mark`) are left alone and come out as
+    ``[[mnemonics]]``, the voices' phoneme input; the text around them is normalised
+    piece by piece, and ``[[``/``]]`` in it are broken up, so that written text is
+    never read as phonemes. Other marks are dropped.
     """
+    if "\ue000" in text or "[[" in text or "]]" in text:
+        return "".join(
+            f"[[{phonemes}]]"
+            if phonemes is not None
+            else _UNPROTECT.sub(r"\1 ", _normalize(written, register, lexicon))
+            for written, phonemes in split_phonemes(text)
+        )
+    return _normalize(text, register, lexicon)
+
+
+# "[[" and "]]" in written text would open and close espeak-ng's phoneme input.
+_UNPROTECT = re.compile(r"([\[\]])(?=\1)")
+
+
+def _normalize(text: str, register: str, lexicon: Lexicon | None) -> str:
     text = _ascii_digits(text)
     pieces: list[str] = []
     pos = 0
