@@ -279,3 +279,8 @@ def test_normalize_command_shows_the_phonemes() -> None:
     result = run_narrator("normalize", "-", input=PHONEME_SSML.encode())
     assert result.returncode == 0, result.stderr
     assert "Мен [[b'O:t]] дедім." in result.stdout
+    # The phonemes are no Latin letters to report, and no span of the written text.
+    checked = run_narrator("normalize", "--check", "-", input=PHONEME_SSML.encode())
+    assert checked.returncode == 0 and checked.stdout == "", checked.stdout
+    explained = run_narrator("normalize", "--explain", "-", input=PHONEME_SSML.encode())
+    assert explained.returncode == 0 and "\ue000" not in explained.stdout

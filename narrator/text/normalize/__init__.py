@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from narrator.text.document import split_phonemes
+from narrator.text.document import plain_text, split_phonemes
 from narrator.text.normalize.lexicon import Lexicon, load_lexicon
 from narrator.text.normalize.numbers import ONES
 from narrator.text.normalize.semiotic import Span, Tagged
@@ -167,8 +167,9 @@ def _say_left_digits(spoken: str) -> str:
 
 def explain(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> list[Span]:
     """Every non-plain span of ``text``: where it is, what was written, its class and
-    what is said for it."""
-    return _spans(_ascii_digits(text), register, lexicon)
+    what is said for it. Marks (see :mod:`narrator.text.document`) are left out first:
+    the spans point into the text without them."""
+    return _spans(_ascii_digits(plain_text(text)), register, lexicon)
 
 
 def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> str:
@@ -195,6 +196,7 @@ def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = No
 
 # "[[" and "]]" in written text would open and close espeak-ng's phoneme input.
 _UNPROTECT = re.compile(r"([\[\]])(?=\1)")
+_PHONEME_INPUT = re.compile(r"\[\[.*?\]\]")
 
 
 def _normalize(text: str, register: str, lexicon: Lexicon | None) -> str:
@@ -230,7 +232,10 @@ def check(text: str, *, register: str = "news", lexicon: Lexicon | None = None) 
     normalised form."""
     problems: list[Problem] = []
     for line_number, line in enumerate(text.split("\n"), start=1):
-        spoken = normalize(line, register=register, lexicon=lexicon)
+        # Phonemes given to the voice ([[...]]) are not text to check: blanked out.
+        spoken = _PHONEME_INPUT.sub(
+            lambda m: " " * len(m.group()), normalize(line, register=register, lexicon=lexicon)
+        )
         found = [
             (m.start(), m.group(0), m.lastgroup or "symbol") for m in _PROBLEM_RE.finditer(spoken)
         ]
