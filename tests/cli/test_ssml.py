@@ -284,3 +284,11 @@ def test_normalize_command_shows_the_phonemes() -> None:
     assert checked.returncode == 0 and checked.stdout == "", checked.stdout
     explained = run_narrator("normalize", "--explain", "-", input=PHONEME_SSML.encode())
     assert explained.returncode == 0 and "\ue000" not in explained.stdout
+
+
+def test_a_feed_description_shows_no_marks() -> None:
+    from narrator.feed.publish import _description
+    from narrator.text.readers import parse
+
+    document = parse("Бүгін күн ашық.<break time='1s'/> Ертең қар жауады.\n", "a.md", "md")
+    assert _description(document) == "Бүгін күн ашық. Ертең қар жауады."
