@@ -123,10 +123,11 @@ class _EspeakLibrary:
         lib = self.ensure_initialised()
         if lib.espeak_SetVoiceByName(voice_name.encode()) != 0:
             raise VoiceError(f"espeak-ng has no voice named {voice_name!r}")
-        # Phoneme input is a setting of the last espeak_Synth call: an empty one sets it.
-        empty = ctypes.create_string_buffer(b"\0", 1)
-        lib.espeak_Synth(empty, 1, 0, 0, 0, _SYNTH_FLAGS, None, None)
-        self._buffers = []
+        if "[[" in text:
+            # Phoneme input is a setting of the last espeak_Synth call: an empty one sets it.
+            empty = ctypes.create_string_buffer(b"\0", 1)
+            lib.espeak_Synth(empty, 1, 0, 0, 0, _SYNTH_FLAGS, None, None)
+            self._buffers = []
         buf = ctypes.c_char_p(text.encode("utf-8"))
         cursor = ctypes.pointer(buf)
         parts: list[str] = []

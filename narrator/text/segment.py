@@ -180,7 +180,14 @@ def segment_document(document: Document) -> list[Segment]:
     for story_index, story in enumerate(document.stories):
         if story.title:
             segments.append(
-                Segment(story.title, SegmentKind.TITLE, story_index, -1, story_title=story.title)
+                Segment(
+                    story.title,
+                    SegmentKind.TITLE,
+                    story_index,
+                    -1,
+                    story_title=story.title,
+                    pause_before=cutter.take_pauses(),
+                )
             )
         for paragraph_index, paragraph in enumerate(story.paragraphs):
             cutter.paragraph(paragraph, story_index, paragraph_index, story.title)
@@ -195,6 +202,11 @@ class _Cutter:
         self.pauses: list[str] = []  # asked for, not yet placed before a segment
         self.rate = 1.0
         self.joined = False  # the next piece continues a sentence cut by a rate change
+
+    def take_pauses(self) -> tuple[str, ...]:
+        """The pauses asked for and not placed yet (for a title that comes next)."""
+        pauses, self.pauses = tuple(self.pauses), []
+        return pauses
 
     def paragraph(self, paragraph: str, story: int, index: int, title: str | None) -> None:
         text, marks = read_marks(paragraph)

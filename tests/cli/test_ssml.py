@@ -292,3 +292,11 @@ def test_a_feed_description_shows_no_marks() -> None:
 
     document = parse("Бүгін күн ашық.<break time='1s'/> Ертең қар жауады.\n", "a.md", "md")
     assert _description(document) == "Бүгін күн ашық. Ертең қар жауады."
+
+
+def test_a_break_at_the_end_of_a_story_goes_before_the_next_title() -> None:
+    from narrator.text.readers import parse
+
+    document = parse("## Бір\n\nСөйлем.<break time='3s'/>\n\n## Екі\n\nСөз.\n", "a.md", "md")
+    cut = [(s.text, s.pause_before) for s in segment_document(document)]
+    assert cut == [("Бір", ()), ("Сөйлем.", ()), ("Екі", ("3000",)), ("Сөз.", ())]
