@@ -300,3 +300,13 @@ def test_a_break_at_the_end_of_a_story_goes_before_the_next_title() -> None:
     document = parse("## Бір\n\nСөйлем.<break time='3s'/>\n\n## Екі\n\nСөз.\n", "a.md", "md")
     cut = [(s.text, s.pause_before) for s in segment_document(document)]
     assert cut == [("Бір", ()), ("Сөйлем.", ()), ("Екі", ("3000",)), ("Сөз.", ())]
+
+
+def test_a_chapter_title_from_marked_text_shows_no_marks() -> None:
+    from narrator.text.bulletin import chapter_title
+
+    ssml = (
+        "<speak><prosody rate='slow'>Баяу <phoneme alphabet='x-espeak' ph='a'>сөз</phoneme>."
+        "</prosody><break time='1s'/> Тағы.</speak>"
+    )
+    assert chapter_title(parse_ssml(ssml, "x").stories[0]) == "Баяу сөз."
