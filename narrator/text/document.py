@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 # Marks: what a reader puts into a paragraph's text for what is not text (an exact
-# pause, a speaking rate, phonemes). Each is private-use characters: a kind letter and
-# a payload shifted into plane 15, so that no whitespace, punctuation or letter of its
-# own is seen by sentence splitting or any other text processing. segment_document()
-# turns them into Segment fields; plain_text() removes them.
+# pause, a speaking rate, phonemes): U+E000, a kind letter, a payload shifted into
+# plane-15 private use, U+E001 (and U+E002 after the written words of phonemes). With no
+# whitespace of their own they survive the readers' whitespace handling; they are taken
+# out (read_marks, plain_text, split_phonemes) before any other text processing, and
+# input never contains their characters (without_mark_characters).
 _OPEN = "\ue000"
 _CLOSE = "\ue001"
 _PHONEME_END = "\ue002"
