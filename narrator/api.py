@@ -281,9 +281,6 @@ def speak(
     else:
         document = read_input(source, encoding=encoding, input_format=input_format)  # type: ignore[arg-type]
     settings = with_template(document, settings)
-    if "rate" in document.meta:  # an SSML <prosody rate>
-        factor = float(document.meta["rate"])
-        settings.voice.rate_wpm = max(60, min(450, round(settings.voice.rate_wpm * factor)))
     segment_cache = SegmentCache.for_station(settings) if cache and settings.cache.enabled else None
     if not to_stdout:
         return produce(

@@ -41,6 +41,7 @@ from narrator.engines.executor import (
     Executor,
     InProcessExecutor,
     ProcessExecutor,
+    Request,
     Synthesised,
     VoiceSpec,
 )
@@ -51,6 +52,7 @@ from narrator.text.bulletin import Bulletin, bulletin_for, plan
 from narrator.text.document import Document, Segment, SegmentKind
 from narrator.text.normalize import NORMALIZER_VERSION, load_lexicon, normalize
 from narrator.text.segment import split_for_engine
+from narrator.text.ssml import MAX_BREAK_MS
 
 log = logging.getLogger(__name__)
 
@@ -122,8 +124,25 @@ def plan_segments(
 class _Piece:
     """An engine-sized chunk of a segment's spoken text, with its cache key."""
 
-    text: str
+    request: Request
     key: str
+
+    @property
+    def text(self) -> str:
+        return self.request.text
+
+
+RATE_WPM_RANGE = (60, 450)
+"""The speaking rates a segment's own rate (SSML ``<prosody rate>``) is kept within."""
+
+
+def segment_params(params: SynthesisParams, segment: Segment) -> SynthesisParams:
+    """The station's synthesis settings with the segment's own speaking rate."""
+    if segment.rate == 1.0:
+        return params
+    low, high = RATE_WPM_RANGE
+    rate = max(low, min(high, round(params.rate_wpm * segment.rate)))
+    return dataclasses.replace(params, rate_wpm=rate)
 
 
 def synthesise(
@@ -141,7 +160,9 @@ def synthesise(
 
     The cache is looked up for every chunk before anything is dispatched; only the
     misses go to the ``executor`` (default: ``chain`` in this process). Cached chunks
-    are filed under the chain's first voice. Fallbacks are appended to ``fallbacks``.
+    are filed under the chain's first voice, keyed with the segment's own synthesis
+    settings (its rate, see :func:`segment_params`). Fallbacks are appended to
+    ``fallbacks``.
     """
     primary = chain.primary
     spec = voice_spec(station)
@@ -152,12 +173,15 @@ def synthesise(
     spoken_texts: list[str] = []
     pieces: list[list[_Piece]] = []
     for segment in segments:
-        spoken = normalize(segment.text, register=station.text.register, lexicon=lexicon)
+        spoken = normalize(segment.reading, register=station.text.register, lexicon=lexicon)
         spoken_texts.append(spoken)
+        own = segment_params(params, segment)
+        request_params = None if own is params else own
         pieces.append(
             [
                 _Piece(
-                    text, SegmentCache.key(text, primary_fingerprint, params, NORMALIZER_VERSION)
+                    Request(text, request_params),
+                    SegmentCache.key(text, primary_fingerprint, own, NORMALIZER_VERSION),
                 )
                 for text in split_for_engine(spoken, station.text.max_chunk_chars)
             ]
@@ -167,7 +191,7 @@ def synthesise(
     cached = {
         p.key for group in pieces for p in group if cache is not None and cache.contains(p.key)
     }
-    results = executor.map(p.text for group in pieces for p in group if p.key not in cached)
+    results = executor.map(p.request for group in pieces for p in group if p.key not in cached)
     for index, segment in enumerate(segments):
         chunks: list[AudioChunk] = []
         voice_id = primary.id
@@ -177,14 +201,17 @@ def synthesise(
                 voice_id = primary.id
             else:
                 # A miss, or an entry found damaged when read: synthesised now.
-                result = next(results) if piece.key not in cached else _one(executor, piece.text)
+                result = next(results) if piece.key not in cached else _one(executor, piece.request)
                 chunk, voice_id = result.chunk, result.voice_id
                 if result.fallback is not None and fallbacks is not None:
                     fallbacks.append(result.fallback)
                 if cache is not None:
                     # Filed under the voice that really spoke it (maybe a fallback).
                     key = SegmentCache.key(
-                        piece.text, result.fingerprint, params, NORMALIZER_VERSION
+                        piece.text,
+                        result.fingerprint,
+                        piece.request.params or params,
+                        NORMALIZER_VERSION,
                     )
                     cache.put(key, chunk)
             chunks.append(chunk)
@@ -195,15 +222,37 @@ def synthesise(
         cache.prune_if_grown()
 
 
-def _one(executor: Executor, text: str) -> Synthesised:
-    return next(iter(executor.map([text])))
+def _one(executor: Executor, request: Request) -> Synthesised:
+    return next(iter(executor.map([request])))
 
 
 _AROUND_STORIES = frozenset({SegmentKind.INTRO, SegmentKind.HEADLINE, SegmentKind.OUTRO})
 
 
+def asked_pause_ms(pauses: tuple[str, ...], station: Station) -> int:
+    """The pause a text asks for (SSML ``<break>``s, added up, at most
+    :data:`~narrator.text.ssml.MAX_BREAK_MS`): each in milliseconds, or a strength that
+    is one of the station's pauses: ``x-weak`` the clause pause, ``weak`` the sentence
+    pause, ``medium`` the paragraph pause, ``strong`` the story pause, ``x-strong``
+    twice the story pause."""
+    station_pauses = station.pauses
+    strengths = {
+        "x-weak": station_pauses.clause_ms,
+        "weak": station_pauses.sentence_ms,
+        "medium": station_pauses.paragraph_ms,
+        "strong": station_pauses.story_ms,
+        "x-strong": 2 * station_pauses.story_ms,
+    }
+    total = sum(strengths[p] if p in strengths else int(p) for p in pauses)
+    return min(total, MAX_BREAK_MS)
+
+
 def pause_between(previous: Segment, following: Segment, station: Station) -> int:
-    """Milliseconds of quiet between two segments, from their places in the bulletin."""
+    """Milliseconds of quiet between two segments, from their places in the bulletin,
+    or exactly the pause the text asks for before ``following`` (see
+    :func:`asked_pause_ms`)."""
+    if following.pause_before:
+        return asked_pause_ms(following.pause_before, station)
     pauses = station.pauses
     if previous.kind in _AROUND_STORIES or following.kind in _AROUND_STORIES:
         if previous.kind is following.kind and previous.kind is not SegmentKind.HEADLINE:

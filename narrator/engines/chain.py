@@ -76,11 +76,15 @@ class VoiceChain:
         """The preferred voice."""
         return self.voice(self.voice_ids[0])
 
-    def synthesize(self, text: str) -> tuple[AudioChunk, Voice]:
-        """Audio for ``text`` and the voice that produced it.
+    def synthesize(
+        self, text: str, params: SynthesisParams | None = None
+    ) -> tuple[AudioChunk, Voice]:
+        """Audio for ``text`` and the voice that produced it, spoken with ``params``
+        (None: the chain's).
 
         A :class:`VoiceError` naming every voice's last error if none can read it.
         """
+        params = params or self.params
         errors: dict[str, str] = {}
         for voice_id in self.voice_ids:
             try:
@@ -90,7 +94,7 @@ class VoiceChain:
                 continue
             for attempt in range(self.retries + 1):
                 try:
-                    chunk = voice.synthesize_all(text, self.params)
+                    chunk = voice.synthesize_all(text, params)
                 except Exception as exc:  # any engine failure is recoverable here
                     errors[voice_id] = first_line(exc)
                     # INFO: the run reports the segments that fell back; this is the detail.

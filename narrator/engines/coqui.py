@@ -21,6 +21,7 @@ from __future__ import annotations
 import io
 import logging
 import pickletools
+import re
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -37,6 +38,7 @@ from narrator.engines.piper import length_scale_for
 from narrator.errors import VoiceError
 
 log = logging.getLogger(__name__)
+_PHONEMES = re.compile(r"\[\[.*?\]\]", re.S)
 
 INSTALL_HINT = "pip install 'narrator[coqui]'"
 MMS_MARKER = "fairseq"
@@ -219,8 +221,14 @@ class CoquiVoice(Voice):
         return speaker
 
     def synthesize(self, text: str, params: SynthesisParams | None = None) -> Iterator[AudioChunk]:
-        """One chunk for ``text`` (narrator has already cut it to sentence size)."""
+        """One chunk for ``text`` (narrator has already cut it to sentence size).
+
+        ``[[phonemes]]`` (SSML ``<phoneme alphabet="x-espeak">``) cannot reach a Coqui
+        model, which reads characters: they are left out, with a warning."""
         params = params or SynthesisParams()
+        if "[[" in text:
+            log.warning("voice %s takes no phonemes: %r left out", self.id, text[:60])
+            text = " ".join(_PHONEMES.sub(" ", text).split())
         speaker = self.check_speaker(params.speaker or self.speaker)
         length_scale = length_scale_for(params.rate_wpm, self._length_scale)
         model = self.tts.synthesizer.tts_model

@@ -1,7 +1,9 @@
 """The embedded Kazakh voice: libespeak-ng from the ``espeakng-loader`` wheel, via ctypes.
 
 No system packages and no downloads: the wheel ships the library and its data
-(including ``kk_dict``). libespeak-ng keeps global state, so there is one
+(including ``kk_dict``). Text is read with espeak-ng's phoneme input on
+(``espeakPHONEMES``): ``[[...]]`` holds phoneme mnemonics (SSML ``<phoneme
+alphabet="x-espeak">``); the normaliser never lets written text open one. libespeak-ng keeps global state, so there is one
 initialisation per process and every call is serialised by a lock; parallelism comes
 from worker processes, each of which initialises its own copy on first use.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +24,9 @@ from narrator.errors import VoiceError
 
 _AUDIO_OUTPUT_SYNCHRONOUS = 2
 _ESPEAK_CHARS_UTF8 = 1
+_ESPEAK_PHONEMES = 0x100  # [[mnemonics]] in the text are phonemes
 _ESPEAK_ENDPAUSE = 0x1000
+_SYNTH_FLAGS = _ESPEAK_CHARS_UTF8 | _ESPEAK_PHONEMES | _ESPEAK_ENDPAUSE
 _PHONEMES_IPA = 0x02  # espeak_TextToPhonemes: IPA (UTF-8) instead of ASCII mnemonics
 # espeak_PARAMETER values
 _RATE, _VOLUME, _PITCH = 1, 2, 3
@@ -106,9 +111,7 @@ class _EspeakLibrary:
         data = text.encode("utf-8") + b"\0"
         buf = ctypes.create_string_buffer(data, len(data))
         self._buffers = []
-        status = lib.espeak_Synth(
-            buf, len(data), 0, 0, 0, _ESPEAK_CHARS_UTF8 | _ESPEAK_ENDPAUSE, None, None
-        )
+        status = lib.espeak_Synth(buf, len(data), 0, 0, 0, _SYNTH_FLAGS, None, None)
         if status != 0:
             raise VoiceError(f"espeak-ng failed to synthesise (status {status})")
         parts, self._buffers = self._buffers, []
@@ -120,6 +123,11 @@ class _EspeakLibrary:
         lib = self.ensure_initialised()
         if lib.espeak_SetVoiceByName(voice_name.encode()) != 0:
             raise VoiceError(f"espeak-ng has no voice named {voice_name!r}")
+        if "[[" in text:
+            # Phoneme input is a setting of the last espeak_Synth call: an empty one sets it.
+            empty = ctypes.create_string_buffer(b"\0", 1)
+            lib.espeak_Synth(empty, 1, 0, 0, 0, _SYNTH_FLAGS, None, None)
+            self._buffers = []
         buf = ctypes.c_char_p(text.encode("utf-8"))
         cursor = ctypes.pointer(buf)
         parts: list[str] = []
@@ -133,6 +141,21 @@ class _EspeakLibrary:
 
 
 _LIBRARY = _EspeakLibrary()
+
+_PHONEME_INPUT = re.compile(r"\[\[(.*?)\]\]", re.S)
+_LANGUAGE_SWITCH = re.compile(r"\([a-z-]+\)")
+
+
+def mnemonics_to_ipa(text: str, voice_name: str) -> str:
+    """``text`` with each ``[[mnemonics]]`` (espeak-ng phoneme input) given as
+    ``[[IPA]]``, as espeak-ng's voice ``voice_name`` says them (for voices that take
+    IPA phonemes, such as Piper's)."""
+
+    def ipa(match: re.Match[str]) -> str:
+        phonemes = phonemize(f"[[{match.group(1)}]]", voice_name)
+        return f"[[{' '.join(_LANGUAGE_SWITCH.sub('', phonemes).split())}]]"
+
+    return _PHONEME_INPUT.sub(ipa, text)
 
 
 def phonemize(text: str, voice_name: str) -> str:

@@ -1,7 +1,8 @@
 """Executors: where synthesis runs. Submit texts, receive their audio in the same order.
 
 An executor is built from a :class:`VoiceSpec` (which voices, how they speak) and
-turns an iterable of texts into an iterator of :class:`Synthesised` results, in
+turns an iterable of texts (or :class:`Request`: a text with its own synthesis
+settings) into an iterator of :class:`Synthesised` results, in
 document order, with at most ``window`` texts in flight. The pipeline knows nothing
 else about it, so a distributed executor plugs in behind the same two calls.
 
@@ -60,6 +61,20 @@ class VoiceSpec:
 
 
 @dataclass(frozen=True)
+class Request:
+    """One text to synthesise, with the settings to speak it with."""
+
+    text: str
+    params: SynthesisParams | None = None
+    """None: the spec's (SSML ``<prosody rate>`` gives a segment its own rate)."""
+
+
+def as_request(item: str | Request) -> Request:
+    """A plain text is a request with the spec's settings."""
+    return item if isinstance(item, Request) else Request(item)
+
+
+@dataclass(frozen=True)
 class Synthesised:
     """The audio for one submitted text."""
 
@@ -75,7 +90,7 @@ class Synthesised:
 class Executor(Protocol):
     """Synthesis somewhere: texts in, audio out in the same order."""
 
-    def map(self, texts: Iterable[str]) -> Iterator[Synthesised]:
+    def map(self, texts: Iterable[str | Request]) -> Iterator[Synthesised]:
         """Synthesise ``texts``; results come back in the order the texts were given."""
         ...
 
@@ -88,9 +103,11 @@ class Executor(Protocol):
     def __exit__(self, *_: object) -> None: ...
 
 
-def _synthesise(chain: VoiceChain, text: str) -> Synthesised:
+def synthesise_request(chain: VoiceChain, item: str | Request) -> Synthesised:
+    """Synthesise one text on ``chain`` (in whatever process holds it)."""
+    request = as_request(item)
     before = len(chain.fallbacks)
-    chunk, voice = chain.synthesize(text)
+    chunk, voice = chain.synthesize(request.text, request.params)
     fallback = chain.fallbacks[-1] if len(chain.fallbacks) > before else None
     return Synthesised(chunk, voice.id, voice_fingerprint(voice), fallback)
 
@@ -102,9 +119,9 @@ class InProcessExecutor:
         self.spec = spec
         self.chain = chain or spec.chain()
 
-    def map(self, texts: Iterable[str]) -> Iterator[Synthesised]:
+    def map(self, texts: Iterable[str | Request]) -> Iterator[Synthesised]:
         for text in texts:
-            yield _synthesise(self.chain, text)
+            yield synthesise_request(self.chain, text)
 
     def close(self) -> None:
         """Nothing to stop."""
@@ -129,9 +146,9 @@ def _init_worker(spec: VoiceSpec) -> None:
     _WORKER_CHAIN = spec.chain()
 
 
-def _work(text: str) -> Synthesised:
+def _work(request: Request) -> Synthesised:
     assert _WORKER_CHAIN is not None, "worker used before its initialiser ran"
-    return _synthesise(_WORKER_CHAIN, text)
+    return synthesise_request(_WORKER_CHAIN, request)
 
 
 def _worker_ready() -> int:
@@ -183,9 +200,9 @@ class ProcessExecutor:
             self.spec.chain()
             raise VoiceError("the synthesis workers could not start") from None
 
-    def map(self, texts: Iterable[str]) -> Iterator[Synthesised]:
-        pending = iter(texts)
-        in_flight: deque[tuple[str, Future[Synthesised]]] = deque()
+    def map(self, texts: Iterable[str | Request]) -> Iterator[Synthesised]:
+        pending = map(as_request, texts)
+        in_flight: deque[tuple[Request, Future[Synthesised]]] = deque()
         pool = self._pool or self._start()
 
         def fill() -> None:
@@ -206,7 +223,7 @@ class ProcessExecutor:
             try:
                 result = self._result(future, pool)
             except BrokenProcessPool:
-                pool = self._replace_pool(text)
+                pool = self._replace_pool(text.text)
                 # Everything in flight died with the pool: submit it again, in order.
                 texts_in_flight = [t for t, _ in in_flight]
                 in_flight.clear()

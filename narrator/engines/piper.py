@@ -9,7 +9,10 @@ sentence. narrator changes three things about Piper's defaults:
 * Piper's per-sentence peak normalisation is off (``normalize_audio=False``): it would
   make every sentence equally loud, and the programme is mastered once at the end;
 * phonemes the voice has no id for are reported once per voice (one warning listing
-  them) instead of Piper's warning at every occurrence.
+  them) instead of Piper's warning at every occurrence;
+* ``[[...]]`` in the text holds espeak-ng phoneme mnemonics (SSML ``<phoneme
+  alphabet="x-espeak">``), as for the espeak-ng voice; Piper's own ``[[...]]`` takes
+  IPA, so narrator's espeak-ng translates them first, in the voice's espeak language.
 
 Pitch has no Piper equivalent and is ignored. ``piper-tts`` is imported only when a
 Piper voice is loaded.
@@ -19,7 +22,9 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -40,6 +45,7 @@ BASE_RATE_WPM = 160
 """The speaking rate at which a Piper voice runs at its own ``length_scale``."""
 
 INSTALL_HINT = "pip install 'narrator[piper]'"
+_RAW_PHONEMES = re.compile(r"\[\[.*?\]\]", re.S)
 
 
 def _import_piper() -> tuple[Any, Any]:
@@ -240,10 +246,21 @@ class PiperVoice(Voice):
             volume=params.volume / 100,
         )
 
+    def piper_text(self, text: str) -> str:
+        """``text`` as Piper takes it: ``[[mnemonics]]`` become ``[[IPA]]`` (decomposed,
+        as Piper decomposes the phonemes it makes itself)."""
+        if "[[" not in text:
+            return text
+        from narrator.engines.espeak import mnemonics_to_ipa
+
+        converted = mnemonics_to_ipa(text, self.piper.config.espeak_voice)
+        return _RAW_PHONEMES.sub(lambda m: unicodedata.normalize("NFD", m.group()), converted)
+
     def synthesize(self, text: str, params: SynthesisParams | None = None) -> Iterator[AudioChunk]:
         """One chunk per sentence Piper finds in ``text``."""
         params = params or SynthesisParams()
         syn_config = self.synthesis_config(params)
+        text = self.piper_text(text)
         self._report_missing(text)
         try:
             for chunk in self.piper.synthesize(text, syn_config):

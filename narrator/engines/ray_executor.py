@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Self
 
-from narrator.engines.executor import Synthesised, VoiceSpec
+from narrator.engines.executor import Request, Synthesised, VoiceSpec, as_request
 from narrator.errors import NarratorError, VoiceError
 
 log = logging.getLogger(__name__)
@@ -127,11 +127,11 @@ class _Worker:
         """The actor's process (for tests and operators that need to find it)."""
         return os.getpid()
 
-    def synthesise(self, text: str) -> Synthesised:
+    def synthesise(self, request: Request) -> Synthesised:
         """Audio for one text (returned through the object store)."""
-        from narrator.engines.executor import _synthesise
+        from narrator.engines.executor import synthesise_request
 
-        return _synthesise(self.chain, text)
+        return synthesise_request(self.chain, request)
 
     def call(self, function: Callable[..., Any], *args: Any) -> JobResult:
         """Run ``function(chain, *args)`` here; its own failure is returned, not raised."""
@@ -226,10 +226,10 @@ class RayExecutor(_RayActors):
         ray = _ray()
         return list(ray.get([actor.pid.remote() for actor in self._actors]))
 
-    def map(self, texts: Iterable[str]) -> Iterator[Synthesised]:
+    def map(self, texts: Iterable[str | Request]) -> Iterator[Synthesised]:
         ray = _ray()
-        pending = iter(texts)
-        in_flight: deque[tuple[str, Any]] = deque()
+        pending = map(as_request, texts)
+        in_flight: deque[tuple[Request, Any]] = deque()
         turn = 0
 
         def fill() -> None:
@@ -250,7 +250,7 @@ class RayExecutor(_RayActors):
             except ray.exceptions.RayActorError:
                 raise VoiceError(
                     f"a Ray voice worker died more than {MAX_RESTARTS} times; "
-                    f"last text: {text[:60]!r}"
+                    f"last text: {text.text[:60]!r}"
                 ) from None
             except ray.exceptions.RayTaskError as exc:
                 raise VoiceError(f"Ray voice worker failed: {exc.cause}") from None

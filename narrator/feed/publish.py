@@ -59,7 +59,7 @@ from narrator.feed.sources import (
     read_sources,
 )
 from narrator.fsutil import write_bytes_atomic
-from narrator.text.document import Document
+from narrator.text.document import Document, plain_text
 
 if TYPE_CHECKING:
     from narrator.pipeline import ProgressCallback
@@ -499,7 +499,9 @@ def _description(document: Document) -> str:
     if len(titles) > 1:
         text = "Бұл шығарылымда: " + "; ".join(titles) + "."
     else:
-        text = next((p for s in document.stories for p in s.paragraphs), document.title or "")
+        text = next(
+            (plain_text(p) for s in document.stories for p in s.paragraphs), document.title or ""
+        )
     if len(text) > _DESCRIPTION_CHARS:
         text = text[:_DESCRIPTION_CHARS].rsplit(" ", 1)[0] + " …"
     return text
@@ -508,7 +510,7 @@ def _description(document: Document) -> str:
 def _lead(article: Article) -> str:
     """A bulletin's lead story, for its title: the article's title, else its start."""
     story = article.title or next(
-        (p for s in article.document.stories for p in s.paragraphs), article.id
+        (plain_text(p) for s in article.document.stories for p in s.paragraphs), article.id
     )
     if len(story) > _TITLE_LEAD_CHARS:
         story = story[:_TITLE_LEAD_CHARS].rsplit(" ", 1)[0] + " …"

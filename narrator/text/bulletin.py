@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from narrator.config import Station
 from narrator.errors import InputError
-from narrator.text.document import Document, Segment, SegmentKind, Story
+from narrator.text.document import Document, Segment, SegmentKind, Story, plain_text
 from narrator.text.segment import segment_document, split_sentences
 
 MONTHS = (
@@ -108,7 +108,7 @@ def chapter_title(story: Story) -> str:
     """A story's chapter title: its headline, else its first sentence (shortened)."""
     if story.title:
         return story.title
-    first = next((p for p in story.paragraphs if p.strip()), "")
+    first = next((plain for p in story.paragraphs if (plain := plain_text(p)).strip()), "")
     sentence = (split_sentences(first) or [""])[0]
     if len(sentence) <= CHAPTER_TITLE_CHARS:
         return sentence

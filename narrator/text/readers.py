@@ -24,7 +24,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from narrator.errors import InputError
-from narrator.text.document import Document, Story
+from narrator.text.document import (
+    Document,
+    Story,
+    break_mark,
+    plain_text,
+    without_mark_characters,
+)
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +170,7 @@ def detect_format(text: str) -> str:
 
 def parse(text: str, source: str, fmt: str) -> Document:
     """A document of ``text`` in one of the single-article formats (txt, md, html, ssml)."""
+    text = without_mark_characters(text)
     if fmt == "md":
         document = parse_markdown(text, source)
     elif fmt == "html":
@@ -274,22 +281,25 @@ _MARKUP = (
 )
 
 
-def _strip_markdown(text: str) -> str:
+def _strip_markdown(text: str, source: str) -> str:
     text = _INLINE_SUB.sub(lambda m: m.group(1) or m.group(2) or "", text)
-    text = _INLINE_BREAK.sub(lambda m: _break_text(m.group(1)), text)
+    text = _INLINE_BREAK.sub(lambda m: _break_text(m.group(1), source), text)
     for pattern, replacement in _MARKUP:
         text = pattern.sub(replacement, text)
     return text
 
 
-def _break_text(attributes: str) -> str:
-    """An inline ``<break>`` as text: see :func:`narrator.text.ssml.break_level`."""
-    from narrator.text.ssml import break_level
+def _break_text(attributes: str, source: str) -> str:
+    """An inline ``<break>``: a mark for its exact pause (see
+    :func:`narrator.text.ssml.break_pause`)."""
+    from narrator.text.ssml import break_pause
 
     strength = re.search(r"strength\s*=\s*[\"']([^\"']*)", attributes)
     time = re.search(r"time\s*=\s*[\"']([^\"']*)", attributes)
-    level = break_level(strength.group(1) if strength else None, time.group(1) if time else None)
-    return {"none": "", "comma": ", ", "paragraph": "\n\n"}[level]
+    pause = break_pause(
+        strength.group(1) if strength else None, time.group(1) if time else None, source
+    )
+    return f" {break_mark(pause)} " if pause is not None else ""
 
 
 def parse_markdown(text: str, source: str) -> Document:
@@ -301,14 +311,18 @@ def parse_markdown(text: str, source: str) -> Document:
     buffer: list[str] = []
 
     def flush() -> None:
-        paragraphs = _paragraphs(_strip_markdown("\n".join(buffer)))
+        paragraphs = _paragraphs(_strip_markdown("\n".join(buffer), source))
         if paragraphs or current_title:
             stories.append(Story(title=current_title, paragraphs=paragraphs))
         buffer.clear()
 
     for line in body.split("\n"):
         heading = _HEADING.match(line)
-        heading_text = _strip_markdown(heading.group(2).rstrip(" \t#")).strip() if heading else ""
+        heading_text = (
+            plain_text(_strip_markdown(heading.group(2).rstrip(" \t#"), source)).strip()
+            if heading
+            else ""
+        )
         if heading and len(heading.group(1)) == 1 and title is None and not stories:
             title = heading_text or None
             if "".join(buffer).strip():

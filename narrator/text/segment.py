@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from functools import cache
 from importlib import resources
 
-from narrator.text.document import Document, Segment, SegmentKind
+from narrator.text.document import Document, Mark, Segment, SegmentKind, read_marks
 
 # Closing quote -> the opening quote it closes. "“" closes "„" but opens English quotes.
 _QUOTE_PAIRS = {"»": "«", "“": "„", "”": "“"}
@@ -166,24 +166,97 @@ def _pieces(text: str, pattern: re.Pattern[str]) -> list[str]:
 
 
 def segment_document(document: Document) -> list[Segment]:
-    """The document's title, then each story's title and sentences, in reading order."""
+    """The document's title, then each story's title and sentences, in reading order.
+
+    Marks in the paragraphs (see :func:`~narrator.text.document.read_marks`) become the
+    segments' ``pause_before``, ``rate`` and ``phonemes``. A pause or a change of rate
+    cuts the text there, even inside a sentence; a change of rate inside a sentence is
+    joined with the clause pause (``x-weak``).
+    """
     segments: list[Segment] = []
     if document.title:
         segments.append(Segment(document.title, SegmentKind.TITLE, story=-1, paragraph=0))
+    cutter = _Cutter(segments)
     for story_index, story in enumerate(document.stories):
         if story.title:
             segments.append(
-                Segment(story.title, SegmentKind.TITLE, story_index, -1, story_title=story.title)
+                Segment(
+                    story.title,
+                    SegmentKind.TITLE,
+                    story_index,
+                    -1,
+                    story_title=story.title,
+                    pause_before=cutter.take_pauses(),
+                )
             )
         for paragraph_index, paragraph in enumerate(story.paragraphs):
-            for sentence in split_sentences(paragraph):
-                segments.append(
-                    Segment(
-                        sentence,
-                        SegmentKind.SENTENCE,
-                        story_index,
-                        paragraph_index,
-                        story_title=story.title,
-                    )
-                )
+            cutter.paragraph(paragraph, story_index, paragraph_index, story.title)
     return segments
+
+
+class _Cutter:
+    """Cuts paragraphs into sentence segments, carrying pauses and the rate across them."""
+
+    def __init__(self, segments: list[Segment]) -> None:
+        self.segments = segments
+        self.pauses: list[str] = []  # asked for, not yet placed before a segment
+        self.rate = 1.0
+        self.joined = False  # the next piece continues a sentence cut by a rate change
+
+    def take_pauses(self) -> tuple[str, ...]:
+        """The pauses asked for and not placed yet (for a title that comes next)."""
+        pauses, self.pauses = tuple(self.pauses), []
+        return pauses
+
+    def paragraph(self, paragraph: str, story: int, index: int, title: str | None) -> None:
+        text, marks = read_marks(paragraph)
+        phonemes = [m for m in marks if m.kind == "phonemes"]
+        start = 0
+        for mark in marks:
+            changes_rate = mark.kind == "rate" and float(mark.value) != self.rate
+            if mark.kind == "break" or changes_rate:
+                self.piece(text, start, mark.offset, phonemes, (story, index, title))
+                start = mark.offset
+            if mark.kind == "break":
+                self.pauses.append(mark.value)
+            elif changes_rate:
+                before = text[: mark.offset].rstrip().rstrip(_CLOSERS)
+                self.joined = bool(before) and not before.endswith(tuple(_TERMINATORS))
+                self.rate = float(mark.value)
+        self.piece(text, start, len(text), phonemes, (story, index, title))
+        self.joined = False
+
+    def piece(
+        self,
+        text: str,
+        start: int,
+        end: int,
+        phonemes: list[Mark],
+        place: tuple[int, int, str | None],
+    ) -> None:
+        story, paragraph, title = place
+        cursor = start
+        for sentence in split_sentences(text[start:end]):
+            offset = text.find(sentence, cursor)
+            cursor = offset + len(sentence)
+            spans = tuple(
+                (m.offset - offset, m.end - offset, m.value)
+                for m in phonemes
+                if offset <= m.offset and m.end <= cursor and m.end > m.offset
+            )
+            # A sentence cut by a change of rate is joined with the clause pause.
+            joined = ("x-weak",) if self.joined else ()
+            pauses = tuple(self.pauses) or joined
+            self.pauses, self.joined = [], False
+            self.segments.append(
+                Segment(
+                    sentence,
+                    SegmentKind.SENTENCE,
+                    story,
+                    paragraph,
+                    story_title=title,
+                    pause_before=pauses,
+                    rate=self.rate,
+                    phonemes=spans,
+                )
+            )

@@ -4,21 +4,26 @@ Read:
 
 - ``<speak>`` (the root), ``<p>`` (a paragraph), ``<s>`` (a sentence: it ends with a
   full stop when it has no final punctuation);
-- ``<break strength="..." time="...">``: see :func:`break_level` (the pause is the
-  station's comma or paragraph pause, not the exact time);
+- ``<break strength="..." time="...">``: exactly that pause before what follows (see
+  :func:`break_pause`), measured from the audible end of the speech before it to the
+  audible start of the speech after it; a break inside a sentence cuts it there;
 - ``<sub alias="...">``: the alias is read instead of the text;
 - ``<say-as interpret-as="...">``: ``characters`` (also ``spell-out``, ``verbatim``)
   letter by letter, ``cardinal`` and ``ordinal`` in words, ``telephone`` digit group
   by digit group, ``date`` through the normaliser's date rules;
-- ``<prosody rate="...">``: scales the station's speaking rate for the whole document
+- ``<prosody rate="...">``: scales the station's speaking rate for the text it wraps
   (``x-slow`` 0.6, ``slow`` 0.8, ``medium`` 1, ``fast`` 1.25, ``x-fast`` 1.5, ``80%``,
-  ``+10%``, or a multiplier); one rate per document, the first one given;
+  ``+10%``, or a multiplier; an inner ``prosody`` replaces the outer one's rate); a
+  change of rate inside a sentence cuts it there, with the clause pause;
 - ``<phoneme alphabet="ipa" ph="...">``: the phonemes, as espeak-ng writes Kazakh (and
   Piper's Kazakh voices read it), are respelled in Kazakh letters with the table
-  ``narrator/text/data/ipa_kazakh.tsv`` and read by any voice (``kaspˈi`` -> каспи).
-  Phonemes outside the table, and ``x-espeak``/``x-sampa`` phonemes, are not
-  respelled: the element's own text is read, with a warning. (The engines take text,
-  not phonemes, so a respelling is how a pronunciation reaches every voice.)
+  ``narrator/text/data/ipa_kazakh.tsv`` and read by any voice (``kaspˈi`` -> каспи);
+  IPA outside the table is not respelled: the element's own text is read, with a
+  warning;
+- ``<phoneme alphabet="x-espeak" ph="...">``: espeak-ng's phoneme mnemonics, passed
+  to the voice as they are (the espeak-ng voice reads them as ``[[...]]`` phoneme
+  input; Piper voices get them translated to IPA by espeak-ng); ``x-sampa`` is not
+  read by espeak-ng: the element's text is read, with a warning.
 
 Any other element is read for its text and named in one warning. XML is parsed with
 defusedxml: no entity expansion and no external reads. Nesting deeper than
@@ -37,7 +42,15 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from narrator.errors import InputError
-from narrator.text.document import Document, Story
+from narrator.text.document import (
+    BREAK_STRENGTHS,
+    Document,
+    Story,
+    break_mark,
+    phoneme_mark,
+    plain_text,
+    rate_mark,
+)
 from narrator.text.normalize import numbers
 from narrator.text.normalize.letters import spell
 
@@ -53,8 +66,8 @@ RATE_WORDS = {
 }
 RATE_RANGE = (0.5, 2.0)
 """A ``prosody rate`` is clamped to this multiple of the station's rate."""
-PARAGRAPH_BREAK_MS = 300
-"""A ``<break time>`` at least this long is a paragraph pause; a shorter one a comma."""
+MAX_BREAK_MS = 10_000
+"""The longest ``<break time>``; a longer one is cut to this, with a warning."""
 PHONEME_ALPHABETS = ("ipa", "x-espeak", "x-sampa")
 _TIME = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*\Z", re.I)
 _RATE = re.compile(r"\s*([+-]?)(\d+(?:\.\d+)?)\s*(%?)\s*\Z")
@@ -63,22 +76,33 @@ _PARAGRAPH = "\n\n"
 _HANDLED = frozenset({"speak", "p", "s", "break", "sub", "say-as", "prosody", "phoneme"})
 
 
-def break_level(strength: str | None, time: str | None) -> str:
-    """``none``, ``comma`` or ``paragraph``: how a break is read.
+def break_pause(strength: str | None, time: str | None, source: str) -> str | None:
+    """The pause a ``<break>`` asks for: milliseconds (``"750"``) or a strength
+    (``"strong"``, resolved against the station's pauses when spoken), or None for no
+    pause.
 
-    ``strength`` none reads nothing, x-weak and weak a comma, medium and stronger a
-    paragraph pause; a ``time`` of at least :data:`PARAGRAPH_BREAK_MS` is a paragraph
-    pause, a shorter one a comma. A bare ``<break/>`` is a paragraph pause.
+    ``time`` (``750ms``, ``2s``, ``1.5s``) wins over ``strength``; a time over
+    :data:`MAX_BREAK_MS` is cut to it with a warning; ``strength="none"`` and a zero
+    time give no pause. A bare ``<break/>`` is ``medium`` (the paragraph pause). A bad
+    value is an :class:`InputError` naming ``source``.
     """
-    if time and (match := _TIME.match(time)):
-        value = float(match.group(1)) * (1000 if match.group(2).lower() == "s" else 1)
-        if value <= 0:
-            return "none"
-        return "paragraph" if value >= PARAGRAPH_BREAK_MS else "comma"
-    strength = (strength or "medium").strip().lower()
-    if strength == "none":
-        return "none"
-    return "comma" if strength in ("x-weak", "weak") else "paragraph"
+    if time is not None and time.strip():
+        match = _TIME.match(time)
+        if not match:
+            raise InputError(f"{source}: break time {time!r} is not a time (e.g. 750ms, 2s)")
+        value = round(float(match.group(1)) * (1000 if match.group(2).lower() == "s" else 1))
+        if value > MAX_BREAK_MS:
+            log.warning("%s: break time %s cut to %d ms", source, time.strip(), MAX_BREAK_MS)
+            value = MAX_BREAK_MS
+        return str(value) if value > 0 else None
+    level = (strength or "medium").strip().lower()
+    if level == "none":
+        return None
+    if level not in BREAK_STRENGTHS:
+        raise InputError(
+            f"{source}: break strength {strength!r} is not one of none, {', '.join(BREAK_STRENGTHS)}"
+        )
+    return level
 
 
 def rate_factor(value: str, source: str) -> float:
@@ -107,8 +131,9 @@ class _Reader:
         self.source = source
         self.parts: list[str] = []
         self.ignored: set[str] = set()
-        self.rates: list[float] = []
+        self.rates: list[float] = [1.0]  # the rate in effect, innermost last
         self.unspelled: list[str] = []
+        self.sampa = False
 
     def walk(self, element: Element, depth: int) -> None:
         from narrator.text.readers import MAX_NESTING
@@ -117,8 +142,9 @@ class _Reader:
             raise InputError(f"{self.source}: SSML nested deeper than {MAX_NESTING} levels")
         name = _local(element.tag)
         if name == "break":
-            level = break_level(element.get("strength"), element.get("time"))
-            self.parts.append({"none": "", "comma": ", ", "paragraph": _PARAGRAPH}[level])
+            pause = break_pause(element.get("strength"), element.get("time"), self.source)
+            if pause is not None:  # a break parts words
+                self.parts.append(f" {break_mark(pause)} ")
         elif name == "sub":
             self.parts.append(element.get("alias", "") or _all_text(element))
         elif name == "say-as":
@@ -126,8 +152,10 @@ class _Reader:
         elif name == "phoneme":
             self.parts.append(self.phoneme(element))
         else:
-            if name == "prosody" and element.get("rate"):
+            rated = name == "prosody" and bool(element.get("rate"))
+            if rated:
                 self.rates.append(rate_factor(element.get("rate", ""), self.source))
+                self.parts.append(rate_mark(self.rates[-1]))
             elif name not in _HANDLED:
                 self.ignored.add(name)
             if name == "p":
@@ -141,10 +169,13 @@ class _Reader:
                 self.end_sentence(start)
             elif name == "p":
                 self.parts.append(_PARAGRAPH)
+            if rated:
+                self.rates.pop()
+                self.parts.append(rate_mark(self.rates[-1]))
 
     def end_sentence(self, start: int) -> None:
         """Give an ``<s>`` a full stop when it has no final punctuation."""
-        sentence = "".join(self.parts[start - 1 :]).rstrip()
+        sentence = plain_text("".join(self.parts[start - 1 :])).rstrip()
         if sentence and not sentence.endswith(_TERMINAL):
             self.parts.append(". ")
         else:
@@ -184,6 +215,13 @@ class _Reader:
         if not phonemes:
             raise InputError(f"{self.source}: <phoneme> without a 'ph' attribute")
         written = _all_text(element)
+        if alphabet == "x-espeak":
+            if "[[" in phonemes or "]]" in phonemes or any(ord(c) >= 0xFFFE for c in phonemes):
+                raise InputError(f"{self.source}: x-espeak phonemes {phonemes!r} are not mnemonics")
+            return phoneme_mark(phonemes, written)
+        if alphabet == "x-sampa":
+            self.sampa = True
+            return written
         spelled = respell(phonemes) if alphabet == "ipa" else None
         if not spelled:
             self.unspelled.append(phonemes)
@@ -229,7 +267,8 @@ def _all_text(element: Element) -> str:
 def parse_ssml(text: str, source: str) -> Document:
     """An SSML document as a single-story document (paragraphs from ``<p>`` and breaks).
 
-    ``meta["rate"]`` holds the ``prosody rate`` multiplier when one is given.
+    Breaks, rates and x-espeak phonemes are marks in the paragraphs' text (see
+    :mod:`narrator.text.document`).
     """
     try:
         root = fromstring(
@@ -252,17 +291,14 @@ def parse_ssml(text: str, source: str) -> Document:
             source,
             ", ".join(sorted(reader.ignored)),
         )
+    if reader.sampa:
+        log.warning("%s: espeak-ng cannot read x-sampa phonemes; their text is read", source)
     if reader.unspelled:
         log.warning(
             "%s: phonemes not respelled, their text read instead: %s",
             source,
             ", ".join(reader.unspelled[:5]),
         )
-    meta: dict[str, str] = {}
-    if reader.rates:
-        if len(set(reader.rates)) > 1:
-            log.warning("%s: one prosody rate per document; using the first", source)
-        meta["rate"] = f"{reader.rates[0]:g}"
     paragraphs = [" ".join(p.split()) for p in "".join(reader.parts).split(_PARAGRAPH)]
     paragraphs = [p.strip(" ,") for p in paragraphs if p.strip(" ,")]
-    return Document(title=None, stories=[Story(None, paragraphs)], source=source, meta=meta)
+    return Document(title=None, stories=[Story(None, paragraphs)], source=source)

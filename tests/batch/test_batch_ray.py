@@ -18,7 +18,7 @@ from narrator.batch.inputs import gather
 from narrator.batch.manifest import Entry
 from narrator.batch.run import Batch, BatchReport
 from narrator.engines.base import SynthesisParams
-from narrator.engines.executor import VoiceSpec
+from narrator.engines.executor import Request, VoiceSpec
 from narrator.engines.install import install
 from narrator.engines.ray_executor import RayExecutor, RayWorkerPool, wants_gpu
 from narrator.pipeline import produce
@@ -202,6 +202,17 @@ def test_produce_on_the_ray_executor_equals_in_process(cluster: None, tmp_path: 
         "Астана",
         "Алматы",
     ]
+
+
+def test_ray_executor_speaks_each_request_at_its_own_rate(cluster: None) -> None:
+    """A segment's own rate (SSML ``<prosody rate>``) reaches the voice on a Ray actor."""
+    text = "Ертең астанада күн жылы болады."
+    spec = VoiceSpec(("kk-espeak",), SynthesisParams(rate_wpm=160))
+    requests = [Request(text), Request(text, SynthesisParams(rate_wpm=80)), text]
+    with RayExecutor(spec, workers=2) as executor:
+        normal, slow, again = [r.chunk.duration for r in executor.map(requests)]
+    assert slow > 1.6 * normal
+    assert again == pytest.approx(normal, rel=0.01)
 
 
 def test_a_cuda_voice_asks_ray_for_a_gpu(cluster: None, tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from narrator.errors import InputError
+from narrator.text.document import plain_text
 from narrator.text.readers import (
     MAX_INPUT_BYTES,
     MAX_TITLE_CHARS,
@@ -14,7 +15,8 @@ from narrator.text.readers import (
     parse_markdown,
     read_document,
 )
-from narrator.text.ssml import break_level, parse_ssml, rate_factor, respell
+from narrator.text.segment import segment_document
+from narrator.text.ssml import MAX_BREAK_MS, break_pause, parse_ssml, rate_factor, respell
 from tests.helpers import run_narrator
 
 
@@ -116,10 +118,18 @@ def test_ssml_subset() -> None:
         '<phoneme alphabet="ipa" ph="sælem">сәлем</phoneme></p></speak>',
         "a.ssml",
     )
-    assert document.stories[0].paragraphs == [
+    assert [plain_text(p) for p in document.stories[0].paragraphs] == [
         "Бүгін үшінші күн. Нөмір қа эр.",
-        "Сөз, сөз",
-        "Соңы плюс жеті, жеті жүз жиырма жеті, екі жүз елу сәлем",
+        "Сөз сөз Соңы плюс жеті, жеті жүз жиырма жеті, екі жүз елу сәлем",
+    ]
+    # Each break cuts the text and asks for its pause before what follows it.
+    cut = [(s.text, s.pause_before) for s in segment_document(document)]
+    assert cut == [
+        ("Бүгін үшінші күн.", ()),
+        ("Нөмір қа эр.", ()),
+        ("Сөз", ()),
+        ("сөз", ("weak",)),
+        ("Соңы плюс жеті, жеті жүз жиырма жеті, екі жүз елу сәлем", ("medium",)),
     ]
     with pytest.raises(InputError, match="must start with <speak>"):
         parse_ssml("<p>x</p>", "a.ssml")
@@ -138,15 +148,25 @@ def test_ssml_phonemes_are_respelled_in_kazakh_letters() -> None:
         '<phoneme alphabet="x-espeak" ph="k\'aspi">Kaspi</phoneme>.</speak>',
         "p.ssml",
     )
-    assert document.stories[0].paragraphs == ["Каспи банкі, Kaspi."]
+    assert [plain_text(p) for p in document.stories[0].paragraphs] == ["Каспи банкі, Kaspi."]
+    # x-espeak phonemes are kept for the voice: the segment says them, the transcript
+    # shows the written word.
+    (segment,) = segment_document(document)
+    assert segment.text == "Каспи банкі, Kaspi." and segment.phonemes == ((13, 18, "k'aspi"),)
 
 
 def test_ssml_breaks_and_rates() -> None:
-    assert break_level("none", None) == "none"
-    assert break_level("weak", None) == "comma"
-    assert break_level(None, "200ms") == "comma"
-    assert break_level("weak", "1s") == "paragraph"  # time wins
-    assert break_level(None, None) == "paragraph"
+    assert break_pause("none", None, "x") is None
+    assert break_pause(None, "0ms", "x") is None
+    assert break_pause("weak", None, "x") == "weak"
+    assert break_pause(None, "200ms", "x") == "200"
+    assert break_pause("weak", "1.5s", "x") == "1500"  # time wins
+    assert break_pause(None, None, "x") == "medium"
+    with pytest.raises(InputError, match="x: break time '1 min' is not a time"):
+        break_pause(None, "1 min", "x")
+    with pytest.raises(InputError, match="x: break strength 'loud' is not one of"):
+        break_pause("loud", None, "x")
+    assert break_pause(None, "25s", "x") == str(MAX_BREAK_MS)  # cut, with a warning
     assert rate_factor("80%", "x") == 0.8
     assert rate_factor("+10%", "x") == pytest.approx(1.1)
     assert rate_factor("x-slow", "x") == 0.6

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from narrator.text.document import plain_text, split_phonemes
 from narrator.text.normalize.lexicon import Lexicon, load_lexicon
 from narrator.text.normalize.numbers import ONES
 from narrator.text.normalize.semiotic import Span, Tagged
@@ -152,8 +153,9 @@ def _say_left_digits(spoken: str) -> str:
 
 def explain(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> list[Span]:
     """Every non-plain span of ``text``: where it is, what was written, its class and
-    what is said for it."""
-    return _spans(_ascii_digits(text), register, lexicon)
+    what is said for it. Marks (see :mod:`narrator.text.document`) are left out first:
+    the spans point into the text without them."""
+    return _spans(_ascii_digits(plain_text(text)), register, lexicon)
 
 
 def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> str:
@@ -161,7 +163,29 @@ def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = No
 
     ``register="formal"`` says бір жүз / бір мың; ``lexicon`` is a user lexicon applied
     before the built-in tables. Deterministic, idempotent, and never raises on text.
+
+    Phonemes marked in the text (SSML ``<phoneme alphabet="x-espeak">``, see
+    :func:`~narrator.text.document.phoneme_mark`) are left alone and come out as
+    ``[[mnemonics]]``, the voices' phoneme input; the text around them is normalised
+    piece by piece, and ``[[``/``]]`` in it are broken up, so that written text is
+    never read as phonemes. Other marks are dropped.
     """
+    if "\ue000" in text or "[[" in text or "]]" in text:
+        return "".join(
+            f"[[{phonemes}]]"
+            if phonemes is not None
+            else _UNPROTECT.sub(r"\1 ", _normalize(written, register, lexicon))
+            for written, phonemes in split_phonemes(text)
+        )
+    return _normalize(text, register, lexicon)
+
+
+# "[[" and "]]" in written text would open and close espeak-ng's phoneme input.
+_UNPROTECT = re.compile(r"([\[\]])(?=\1)")
+_PHONEME_INPUT = re.compile(r"\[\[.*?\]\]")
+
+
+def _normalize(text: str, register: str, lexicon: Lexicon | None) -> str:
     text = _ascii_digits(text)
     pieces: list[str] = []
     pos = 0
@@ -194,7 +218,10 @@ def check(text: str, *, register: str = "news", lexicon: Lexicon | None = None) 
     normalised form."""
     problems: list[Problem] = []
     for line_number, line in enumerate(text.split("\n"), start=1):
-        spoken = normalize(line, register=register, lexicon=lexicon)
+        # Phonemes given to the voice ([[...]]) are not text to check: blanked out.
+        spoken = _PHONEME_INPUT.sub(
+            lambda m: " " * len(m.group()), normalize(line, register=register, lexicon=lexicon)
+        )
         found = [
             (m.start(), m.group(0), m.lastgroup or "symbol") for m in _PROBLEM_RE.finditer(spoken)
         ]
