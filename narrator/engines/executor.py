@@ -9,22 +9,22 @@ else about it, so a distributed executor plugs in behind the same two calls.
 * :class:`InProcessExecutor` runs the voice chain in this process (``--jobs 1``).
 * :class:`ProcessExecutor` runs a pool of worker processes, each of which loads the
   chain once (spawned, not forked: onnxruntime's threads and espeak-ng's state do not
-  survive a fork). A worker that dies has its texts retried once on a new pool;
-  a second death fails the run with one line.
+  survive a fork), each with a pipe of its own. A worker that dies has its texts
+  retried once on new workers; a second death fails the run with one line.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import math
 import multiprocessing
 import os
-import time
+import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Protocol
 
@@ -35,9 +35,8 @@ from narrator.errors import VoiceError
 
 log = logging.getLogger(__name__)
 
-STALL_CHECK_S = 0.5
-"""How often a waiting consumer checks that the workers are alive (and how long a
-worker may be dead before a result that has not come is given up)."""
+STOP_WAIT_S = 10.0
+"""How long a worker told to stop may take to finish the text in hand."""
 
 
 @dataclass(frozen=True)
@@ -133,38 +132,64 @@ class InProcessExecutor:
         self.close()
 
 
-# The worker process's chain, loaded once by the pool's initialiser.
-_WORKER_CHAIN: VoiceChain | None = None
-
-
-def _init_worker(spec: VoiceSpec) -> None:
-    global _WORKER_CHAIN
-    # A worker's Ctrl-C belongs to the parent: it stops the pool in order.
+def _worker_main(spec: VoiceSpec, connection: Connection) -> None:
+    """A worker process: load the chain once, say so, then answer requests in order
+    until told to stop (``None``) or the parent goes away."""
     import signal
 
+    # A worker's Ctrl-C belongs to the parent: it stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER_CHAIN = spec.chain()
+    try:
+        chain = spec.chain()
+    except BaseException:  # the parent loads the voice itself for the message
+        return
+    connection.send(os.getpid())
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):  # the parent has gone: so does the worker
+            return
+        if message is None:
+            return
+        index, request = message
+        try:
+            reply: tuple[int, Synthesised | None, BaseException | None] = (
+                index,
+                synthesise_request(chain, request),
+                None,
+            )
+        except Exception as exc:  # raised in the parent, as a text that failed
+            reply = (index, None, exc)
+        try:
+            connection.send(reply)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            connection.send((index, None, RuntimeError(f"{reply[2] or exc}")))
 
 
-def _work(request: Request) -> Synthesised:
-    assert _WORKER_CHAIN is not None, "worker used before its initialiser ran"
-    return synthesise_request(_WORKER_CHAIN, request)
+@dataclass
+class _Worker:
+    process: BaseProcess
+    connection: Connection
+    sent: deque[int] = field(default_factory=deque)
+    """Indexes of the requests it has been sent and not answered, in order."""
 
 
-def _worker_ready() -> int:
-    return os.getpid()
+class _WorkerDied(Exception):
+    pass
 
 
 class ProcessExecutor:
-    """A pool of ``processes`` spawned workers, each with its own loaded chain.
+    """``processes`` spawned workers, each with its own loaded chain and its own pipe.
 
-    Texts are submitted ahead of the consumer by at most ``window``; results are
-    yielded in order. When a worker dies (killed, out of memory), the pool is
-    replaced and the texts that were in flight are submitted again, once.
+    Texts are handed out ahead of the consumer by at most ``window`` (each to the
+    worker with the fewest in hand); results are yielded in order. When a worker dies
+    (killed, out of memory; even halfway through sending a result, which only ends
+    its own pipe), every worker is replaced and the texts that were in flight are
+    sent again, once. A second death fails the run with one line.
     """
 
     RETRIES = 1
-    """New pools started after a worker died, per run."""
+    """Times the workers are replaced after one died, per run."""
 
     def __init__(self, spec: VoiceSpec, processes: int, *, window: int | None = None) -> None:
         if processes < 1:
@@ -172,114 +197,134 @@ class ProcessExecutor:
         self.spec = spec
         self.processes = processes
         self.window = window or 2 * processes + 2
-        self._pool: ProcessPoolExecutor | None = None
+        self._workers: list[_Worker] = []
         self._restarts = 0
 
-    def _start(self) -> ProcessPoolExecutor:
-        pool = ProcessPoolExecutor(
-            self.processes,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_init_worker,
-            initargs=(self.spec,),
-        )
-        self._pool = pool
-        return pool
+    def worker_pids(self) -> set[int]:
+        """The process ids of the current workers."""
+        return {w.process.pid for w in self._workers if w.process.pid is not None}
 
     def start(self) -> None:
         """Start the workers and wait until each has loaded its voice.
 
         A voice that fails to load fails here with its own one-line error.
         """
-        pool = self._pool or self._start()
         try:
-            for future in [pool.submit(_worker_ready) for _ in range(self.processes)]:
-                future.result()
-        except BrokenProcessPool:
+            self._spawn()
+        except _WorkerDied:
             self.close()
             # Load it here to get the voice's own message (a worker's is lost with it).
             self.spec.chain()
             raise VoiceError("the synthesis workers could not start") from None
 
+    def _spawn(self) -> None:
+        context = multiprocessing.get_context("spawn")
+        for number in range(self.processes):
+            ours, theirs = context.Pipe()
+            process = context.Process(
+                target=_worker_main,
+                args=(self.spec, theirs),
+                name=f"narrator-synthesis-{number + 1}",
+                daemon=True,
+            )
+            process.start()
+            theirs.close()
+            self._workers.append(_Worker(process, ours))
+        for worker in self._workers:
+            try:
+                worker.connection.recv()  # its pid, once the voice is loaded
+            except (EOFError, OSError):
+                raise _WorkerDied from None
+
     def map(self, texts: Iterable[str | Request]) -> Iterator[Synthesised]:
-        pending = map(as_request, texts)
-        in_flight: deque[tuple[Request, Future[Synthesised]]] = deque()
-        pool = self._pool or self._start()
-
-        def fill() -> None:
-            while len(in_flight) < self.window:
-                text = next(pending, None)
-                if text is None:
-                    return
-                try:
-                    future = pool.submit(_work, text)
-                except BrokenProcessPool as exc:  # broke since the last result: retried below
-                    future = Future()
-                    future.set_exception(exc)
-                in_flight.append((text, future))
-
-        fill()
-        while in_flight:
-            text, future = in_flight[0]
-            try:
-                result = self._result(future, pool)
-            except BrokenProcessPool:
-                pool = self._replace_pool(text.text)
-                # Everything in flight died with the pool: submit it again, in order.
-                texts_in_flight = [t for t, _ in in_flight]
-                in_flight.clear()
-                for again in texts_in_flight:
-                    in_flight.append((again, pool.submit(_work, again)))
-                continue
-            in_flight.popleft()
-            fill()
-            yield result
-
-    def _result(self, future: Future[Synthesised], pool: ProcessPoolExecutor) -> Synthesised:
-        """``future.result()``, but a pool that a dead worker left stuck is broken, not
-        waited on forever.
-
-        A worker killed while sending its result (audio: larger than a pipe's buffer)
-        leaves half a message in the result pipe and its lock held: the pool's own
-        thread then waits for the rest and never notices the death. When a worker has
-        been dead for a while and the result still has not come, stop the other
-        workers and close this process's end of the result pipe, so that the pool's
-        thread reads end-of-file and fails every pending text with BrokenProcessPool.
-        """
-        dead_since: float | None = None
+        if not self._workers:
+            self.start()
+        pending = enumerate(map(as_request, texts))
+        in_flight: dict[int, Request] = {}
+        done: dict[int, Synthesised] = {}
+        following = 0
+        exhausted = False
         while True:
+            while not exhausted and len(in_flight) < self.window:
+                item = next(pending, None)
+                if item is None:
+                    exhausted = True
+                    break
+                in_flight[item[0]] = item[1]
+                self._send(*item)
+            if following in done:
+                following += 1
+                yield done.pop(following - 1)
+                continue
+            if not in_flight:
+                return
             try:
-                return future.result(timeout=STALL_CHECK_S)
-            except TimeoutError:
-                pass
-            workers = list((pool._processes or {}).values())
-            if all(worker.is_alive() for worker in workers):
-                dead_since = None
-            elif dead_since is None:
-                dead_since = time.monotonic()
-            elif time.monotonic() - dead_since >= STALL_CHECK_S:
-                log.warning("a synthesis worker died while sending its result; stopping the pool")
-                for worker in workers:
-                    worker.kill()
-                pool._result_queue._writer.close()  # type: ignore[attr-defined]
-                dead_since = math.inf  # once; the pool breaks now
+                self._receive(in_flight, done)
+            except _WorkerDied:
+                self._replace_workers(in_flight)
 
-    def _replace_pool(self, text: str) -> ProcessPoolExecutor:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def _send(self, index: int, request: Request) -> None:
+        worker = min(self._workers, key=lambda w: len(w.sent))
+        worker.sent.append(index)
+        with contextlib.suppress(OSError):  # it died: noticed when its answers are awaited
+            worker.connection.send((index, request))
+
+    def _receive(self, in_flight: dict[int, Request], done: dict[int, Synthesised]) -> None:
+        """Wait for at least one answer; raise :class:`_WorkerDied` when a worker died."""
+        busy = [w for w in self._workers if w.sent]
+        ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
+        for worker in busy:
+            if worker.connection in ready:
+                try:
+                    index, result, error = worker.connection.recv()
+                except (EOFError, OSError):
+                    raise _WorkerDied from None
+                worker.sent.popleft()
+                del in_flight[index]
+                if error is not None:
+                    raise error
+                assert result is not None
+                done[index] = result
+            elif worker.process.sentinel in ready:  # exited with nothing left to read
+                raise _WorkerDied
+
+    def _replace_workers(self, in_flight: dict[int, Request]) -> None:
+        self._stop(kill=True)
+        first = in_flight[min(in_flight)].text
         if self._restarts >= self.RETRIES:
-            raise VoiceError(f"a synthesis worker died twice; last text: {text[:60]!r}")
+            raise VoiceError(f"a synthesis worker died twice; last text: {first[:60]!r}")
         self._restarts += 1
-        log.warning("a synthesis worker died; retrying its texts on a new worker pool")
-        return self._start()
+        log.warning("a synthesis worker died; retrying its texts on new worker processes")
+        try:
+            self._spawn()
+        except _WorkerDied:
+            self._stop(kill=True)
+            raise VoiceError("a synthesis worker died and new ones could not start") from None
+        for index in sorted(in_flight):
+            self._send(index, in_flight[index])
+
+    def _stop(self, *, kill: bool) -> None:
+        workers, self._workers = self._workers, []
+        for worker in workers:
+            if kill:
+                worker.process.kill()
+            else:
+                with contextlib.suppress(OSError):
+                    worker.connection.send(None)
+        for worker in workers:
+            worker.process.join(STOP_WAIT_S)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.connection.close()
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Stop the workers (after the text each has in hand)."""
+        self._stop(kill=False)
 
     def __enter__(self) -> ProcessExecutor:
         return self
 
-    def __exit__(self, *_: object) -> None:
-        self.close()
+    def __exit__(self, *exc_info: object) -> None:
+        # After an error or Ctrl-C nothing they are doing is wanted.
+        self._stop(kill=exc_info[0] is not None)
