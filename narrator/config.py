@@ -304,6 +304,8 @@ class CacheSettings(_Section):
     max_mb: int = Field(default=2048, ge=0, le=10_000_000)
     """The cache is pruned (least recently used first) beyond this size."""
     enabled: bool = True
+    """Reuse synthesised segments across runs. The folder also keeps the mastering
+    history (``mastering.json``, a few bytes per voice and format) either way."""
 
 
 class PerformanceSettings(_Section):
