@@ -13,7 +13,6 @@ from narrator.text.normalize.semiotic import Tagged
 from narrator.text.normalize.tables import Entry, abbreviations, acronym_words
 from narrator.text.normalize.taggers.common import LOWER, with_ending
 from narrator.text.normalize.taggers.context import after_name, keeps_full_stop, possesses_next
-from narrator.text.normalize.taggers.letters import in_caps_run
 from narrator.text.normalize.taggers.roman import is_roman_context, tag_roman
 from narrator.text.normalize.taggers.year import century_word_for, year_word_for
 
@@ -47,7 +46,7 @@ def tag_caps(text: str, start: int, end: int, token: str) -> Tagged | None:
         if tagged.ending and word.spoken.isupper():
             tagged.words += "-"  # an acronym said as a word keeps its hyphen: НАТО-ға
         return tagged
-    if len(token) > 5 or in_caps_run(text, start, end):
+    if len(token) > 5:
         return None  # a word in capitals (a heading), not an acronym
     return with_ending(text, Tagged(start, end, "letters", words=token))
 

@@ -41,18 +41,49 @@ def handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
         fixed = word.translate(HOMOGLYPHS)
         if _LATIN_RUN_RE.search(fixed) is None:
             caps = tag_caps(text, word_start, end, fixed) if is_caps(fixed) else None
-            return caps or Tagged(word_start, end, "mixed", words=fixed)
+            return caps or _mixed(text, word_start, end, fixed)
         if word.isupper():  # an acronym in mixed scripts: spell every letter
-            names = letter_names()
-            spelled = "-".join(
-                names.get(ch) or ENGLISH_LETTER_NAMES.get(ch.lower(), ch.lower()) for ch in fixed
-            )
-            return Tagged(word_start, end, "mixed", words=spelled)
-        fixed = _LATIN_RUN_RE.sub(lambda run: read_latin(run.group(0)), fixed).lower()
+            return _mixed(text, word_start, end, "-".join(_letter_name(ch) for ch in fixed))
+        # Only the Latin runs are rewritten: the Cyrillic letters keep their case, and a
+        # letter the Latin reader cannot say stays as written, so that the same word
+        # glued to other letters on a second pass reads the same.
+        fixed = _LATIN_RUN_RE.sub(_read_run_lowercase, fixed)
         if word[:1].isupper():
             fixed = fixed[:1].upper() + fixed[1:]
-        return Tagged(word_start, end, "mixed", words=fixed)
+        if is_caps(
+            fixed
+        ):  # read into capitals (YhОПЕК → ИОПЕК): an acronym, as a second pass sees it
+            caps = tag_caps(text, word_start, end, fixed)
+            if caps is not None:
+                return caps
+        return _mixed(text, word_start, end, fixed)
     token_match = _LATIN_TOKEN_RE.match(text, start)
     assert token_match is not None
     tagged = Tagged(start, token_match.end(), "latin", words=token_match.group(0))
     return with_ending(text, tagged)
+
+
+def _read_run_lowercase(run: re.Match[str]) -> str:
+    """A Latin run inside a Cyrillic word, read in lowercase Cyrillic; kept as written
+    when the reader cannot say it (Ȣ)."""
+    spoken = read_latin(run.group(0))
+    return run.group(0) if _LATIN_RUN_RE.search(spoken) else spoken.lower()
+
+
+def _letter_name(letter: str) -> str:
+    """The name of one letter of an acronym in mixed scripts: Kazakh for a Cyrillic
+    letter, English for a Latin one; a letter with no name is read, or kept as written
+    when the reader cannot say it."""
+    name = letter_names().get(letter) or ENGLISH_LETTER_NAMES.get(letter.lower())
+    if name is not None:
+        return name
+    spoken = read_latin(letter)
+    return letter if _LATIN_RUN_RE.search(spoken) else spoken.lower()
+
+
+def _mixed(text: str, start: int, end: int, words: str) -> Tagged:
+    """A word in mixed scripts, said apart from a letter of another script stuck to it
+    (as a Latin word is), so that a second pass, which reads its Latin letters on their
+    own, puts the same space there."""
+    tail = " " if text[end : end + 1].isalpha() else ""
+    return Tagged(start, end, "mixed", words=words, tail=tail)
