@@ -69,11 +69,29 @@ def _abbreviation_table() -> dict[str, Entry]:
     return table
 
 
+def is_mixed_case(written: str) -> bool:
+    """Whether a written form mixes capitals and small letters inside the word, as
+    names shortened from several words do (ҚазҰУ, ҚазМұнайГаз, КазНУ)."""
+    return (
+        written.isalpha()
+        and sum(ch.isupper() for ch in written) >= 2
+        and any(ch.islower() for ch in written)
+    )
+
+
 @cache
 def abbreviations() -> dict[str, Entry]:
     """Abbreviations read as their full form (ҚР, т.б., обл.) or spelled letter by letter
-    (ДНҚ → де-эн-қа) → spoken form and flags."""
-    return {w: e for w, e in _abbreviation_table().items() if e.kind != "word"}
+    (ДНҚ → де-эн-қа), and names written in mixed case said as one word (ҚазМұнайГаз →
+    Қазмұнайгаз) → spoken form and flags."""
+    return {w: e for w, e in _abbreviation_table().items() if e.kind != "word" or is_mixed_case(w)}
+
+
+@cache
+def mixed_case_in_capitals() -> dict[str, Entry]:
+    """The mixed-case names by their form in capitals, as a heading writes them (ҚАЗҰУ,
+    ҚАЗМҰНАЙГАЗ)."""
+    return {w.upper(): e for w, e in abbreviations().items() if is_mixed_case(w)}
 
 
 @cache

@@ -12,7 +12,7 @@ from narrator.text.normalize.endings import parse_ending
 from narrator.text.normalize.latin_fallback import LATIN_LETTERS
 from narrator.text.normalize.lexicon import Lexicon
 from narrator.text.normalize.semiotic import Amount, Tagged
-from narrator.text.normalize.tables import abbreviations
+from narrator.text.normalize.tables import abbreviations, is_mixed_case
 
 UPPER = "А-ЯЁӘҒҚҢӨҰҮҺІ"
 
@@ -89,6 +89,8 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
     # at the start of a sentence: Проф. Әлиев, Б.з.б. III ғасыр (not one-letter ones such
     # as ж., which capitalised are initials)
     listed += [_capitalised(w) for w in listed if sum(ch.isalpha() for ch in w) >= 3]
+    # names in mixed case take an ending without a hyphen too: ҚазМұнайГаздың
+    glued = alternation([w for w in listed if is_mixed_case(w)]) or "(?!)"
     after_letter = "" if at_boundary else NOT_AFTER_LETTER
     after_dot = "" if at_boundary else r"(?<!\.)"
     after_digit_or_hyphen = "" if at_boundary else rf"(?<=[{HYPHENS}0-9])"
@@ -112,6 +114,7 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
         | (?P<latin>[{LATIN_LETTERS}])
         | (?P<caps>{after_letter}[{UPPER}]{{2,}}(?![{CYRILLIC}A-Za-z]))
         | (?P<abbreviation>{after_letter}{after_dot}(?:{alternation(listed)}){NOT_BEFORE_LETTER})
+        | (?P<glued_name>{after_letter}(?:{glued})(?=[{LOWER}]))
         )
         """,
         re.VERBOSE,
