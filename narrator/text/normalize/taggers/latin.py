@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from narrator.text.normalize.latin import lexicon_phrase_length
 from narrator.text.normalize.latin_fallback import ENGLISH_LETTER_NAMES, LATIN_LETTERS, read_latin
 from narrator.text.normalize.semiotic import Tagged
 from narrator.text.normalize.tables import letter_names
@@ -22,6 +23,14 @@ _LATIN_TOKEN_RE = re.compile(rf"[{LATIN_LETTERS}]+(?:['’][{LATIN_LETTERS}]+)?"
 
 
 _WORD_AROUND_RE = re.compile(rf"[{LATIN_LETTERS}{CYRILLIC}]+")
+
+# The words of a name of several Latin words (Paris Saint-Germain), each a whole word.
+_NAME_WORD = (
+    rf"(?P<word>[{LATIN_LETTERS}]+(?:['’-][{LATIN_LETTERS}]+)*)(?![{LATIN_LETTERS}{CYRILLIC}])"
+)
+_NAME_WORD_RE = re.compile(_NAME_WORD)
+_NEXT_NAME_WORD_RE = re.compile(rf"[ \u00a0]{_NAME_WORD}")
+_MAX_NAME_WORDS = 5
 
 
 def handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
@@ -59,8 +68,26 @@ def handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
         return _mixed(text, word_start, end, fixed)
     token_match = _LATIN_TOKEN_RE.match(text, start)
     assert token_match is not None
-    tagged = Tagged(start, token_match.end(), "latin", words=token_match.group(0))
+    end = _name_end(text, start) or token_match.end()
+    tagged = Tagged(start, end, "latin", words=text[start:end].replace("\u00a0", " "))
     return with_ending(text, tagged)
+
+
+def _name_end(text: str, start: int) -> int:
+    """Where a name of several Latin words that the lexicon knows ends (São Paulo, Wall
+    Street Journal), or 0: such a name is one span, said with its established reading."""
+    words: list[str] = []
+    ends: list[int] = []
+    pos = start
+    while len(words) < _MAX_NAME_WORDS:
+        word = _NAME_WORD_RE.match(text, pos) if not words else _NEXT_NAME_WORD_RE.match(text, pos)
+        if word is None:
+            break
+        words.append(word.group("word"))
+        ends.append(word.end())
+        pos = word.end()
+    size = lexicon_phrase_length(words) if len(words) > 1 else 0
+    return ends[size - 1] if size else 0
 
 
 def _read_run_lowercase(run: re.Match[str]) -> str:
