@@ -163,3 +163,17 @@ def identifier_cues() -> dict[str, Entry]:
 def web_words() -> dict[str, str]:
     """Readings of the parts of web addresses that are not words (kz → кей-зет)."""
     return {written: entry.spoken for written, entry in _entries("web_words.tsv").items()}
+
+
+@cache
+def phone_area_codes() -> frozenset[str]:
+    """Kazakhstan's fixed-line area codes (727, 7172, 72533): where a landline's local
+    number starts."""
+    return frozenset(fields[0].strip() for _, fields in read_tsv(DATA_DIR / "phone_area_codes.tsv"))
+
+
+@cache
+def phone_cues() -> tuple[str, ...]:
+    """Words after which a number in hyphenated pairs (74-15-00) is a telephone number."""
+    lines = (DATA_DIR / "phone_cues.txt").read_text("utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
