@@ -12,6 +12,7 @@ from narrator.text.normalize.taggers.abbreviation import tag_caps
 from narrator.text.normalize.taggers.common import (
     CYRILLIC,
     HOMOGLYPHS,
+    LOWER,
     SPAN_FLOOR,
     is_caps,
     with_ending,
@@ -32,6 +33,9 @@ _NAME_WORD_RE = re.compile(_NAME_WORD)
 _NEXT_NAME_WORD_RE = re.compile(rf"[ \u00a0]{_NAME_WORD}")
 _MAX_NAME_WORDS = 5
 
+# A Latin word and the Kazakh ending typed straight after it (Samsungтың).
+_LATIN_WORD_WITH_ENDING_RE = re.compile(rf"([{LATIN_LETTERS}]+)([{LOWER}]+)")
+
 
 def handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
     """A Latin-script token, or a Cyrillic word typed with Latin lookalikes (бiр)."""
@@ -45,8 +49,14 @@ def handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
         word_start -= 1  # only over Latin and Cyrillic letters: ҚРבx is two words
     word = text[word_start : word_match.end()]
     if re.search(f"[{CYRILLIC}]", word):
-        # Latin lookalikes become Cyrillic; other Latin letters are read in Cyrillic
         end = word_match.end()
+        glued = _LATIN_WORD_WITH_ENDING_RE.fullmatch(word)
+        if glued is not None and _is_latin_word(glued.group(1)):
+            # Samsungтың, Appleға: a Latin word with a Kazakh ending typed straight on
+            spoken = read_latin(glued.group(1))
+            if _LATIN_RUN_RE.search(spoken) is None:
+                return _mixed(text, word_start, end, spoken + glued.group(2))
+        # Latin lookalikes become Cyrillic; other Latin letters are read in Cyrillic
         fixed = word.translate(HOMOGLYPHS)
         if _LATIN_RUN_RE.search(fixed) is None:
             caps = tag_caps(text, word_start, end, fixed) if is_caps(fixed) else None
@@ -114,3 +124,12 @@ def _mixed(text: str, start: int, end: int, words: str) -> Tagged:
     own, puts the same space there."""
     tail = " " if text[end : end + 1].isalpha() else ""
     return Tagged(start, end, "mixed", words=words, tail=tail)
+
+
+def _is_latin_word(letters: str) -> bool:
+    """Whether Latin letters before a Cyrillic ending are a Latin word (Samsung, BBC)
+    rather than a Cyrillic word typed with lookalikes (Ocы): a letter that is no
+    lookalike, or an acronym in capitals."""
+    return _LATIN_RUN_RE.search(letters.translate(HOMOGLYPHS)) is not None or (
+        len(letters) >= 2 and letters.isupper()
+    )
