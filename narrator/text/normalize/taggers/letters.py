@@ -30,6 +30,9 @@ _SPACES = " \u00a0"
 _LONGEST_ACRONYM = 5
 _LONG_CAPS_BEFORE_RE = re.compile(rf"[{UPPER}A-Z]{{{_LONGEST_ACRONYM + 1},}}\Z")
 _LONG_CAPS_AFTER_RE = re.compile(rf"[{UPPER}A-Z]{{{_LONGEST_ACRONYM + 1},}}")
+# How far back a long word in capitals is looked for (a longer one is cut, and its cut
+# start is not clear of letters, so it is no heading word: never a wrong keep).
+_LOOK_BACK = 100
 
 
 def keep_caps_runs(text: str, spans: list[Tagged]) -> None:
@@ -99,7 +102,7 @@ def _beside_long_caps(text: str, spans: list[Tagged], tagged: Tagged) -> bool:
     while start > 0 and text[start - 1] in _SPACES:
         start -= 1
     if start < tagged.start:
-        word = _LONG_CAPS_BEFORE_RE.search(text, 0, start)
+        word = _LONG_CAPS_BEFORE_RE.search(text, max(0, start - _LOOK_BACK), start)
         if word is not None and _is_heading_word(text, spans, word.start(), word.end()):
             return True
     end = tagged.end
