@@ -13,6 +13,7 @@ that normalising the output again keeps the same heading.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from itertools import pairwise
 
 from narrator.text.normalize.roman import roman_value
@@ -122,18 +123,19 @@ def _is_heading_word(text: str, spans: list[Tagged], start: int, end: int) -> bo
     fixed = word.translate(HOMOGLYPHS)
     if not (_is_unlisted_caps(fixed) and _clear_before(text, start) and _clear_after(text, end)):
         return False
-    for tagged in spans:
-        if tagged.end <= start or tagged.start >= end:
-            continue
-        if not (
-            tagged.cls == "mixed"
-            and (tagged.start, tagged.end) == (start, end)
-            and tagged.words == fixed
-            and not tagged.prefix
-            and not tagged.tail
-        ):
-            return False
-    return True
+    # spans are in order and never overlap: only the last one starting before ``end``
+    # can reach into the word, and when it starts with the word it is the only one
+    last = bisect_left(spans, end, key=lambda tagged: tagged.start) - 1
+    if last < 0 or spans[last].end <= start:
+        return True
+    tagged = spans[last]
+    return (
+        tagged.cls == "mixed"
+        and (tagged.start, tagged.end) == (start, end)
+        and tagged.words == fixed
+        and not tagged.prefix
+        and not tagged.tail
+    )
 
 
 def _keep_as_written(text: str, tagged: Tagged) -> None:
