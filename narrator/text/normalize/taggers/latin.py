@@ -69,9 +69,8 @@ def handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
         fixed = _LATIN_RUN_RE.sub(_read_run_lowercase, fixed)
         if word[:1].isupper():
             fixed = fixed[:1].upper() + fixed[1:]
-        if is_caps(
-            fixed
-        ):  # read into capitals (YhОПЕК → ИОПЕК): an acronym, as a second pass sees it
+        if is_caps(fixed):
+            # read into capitals (YhОПЕК → ИОПЕК): an acronym, as a second pass sees it
             caps = tag_caps(text, word_start, end, fixed)
             if caps is not None:
                 return caps

@@ -133,7 +133,7 @@ def _regroup(first: str, written: list[str]) -> list[str]:
         code = 3
     groups = [digits[:code]]
     rest = digits[code:]
-    if digits[0] in "78" and len(rest) == 10:
+    if code == 1 and digits[0] in "78" and len(rest) == 10:  # +7 or 8: Kazakhstan
         area = _area_code(written, code, rest)
         if area:
             local = rest[len(area) :]
