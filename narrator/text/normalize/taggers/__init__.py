@@ -30,11 +30,7 @@ from collections.abc import Callable
 
 from narrator.text.normalize.lexicon import Lexicon
 from narrator.text.normalize.semiotic import Tagged
-from narrator.text.normalize.taggers.abbreviation import (
-    handle_abbreviation,
-    handle_caps,
-    handle_glued_name,
-)
+from narrator.text.normalize.taggers.abbreviation import handle_abbreviation, handle_caps
 from narrator.text.normalize.taggers.common import (
     HYPHENS,
     SPAN_FLOOR,
@@ -84,7 +80,6 @@ HANDLERS: dict[str, Callable[[str, re.Match[str]], Tagged | None]] = {
     "latin": handle_latin,
     "caps": handle_caps,
     "abbreviation": handle_abbreviation,
-    "glued_name": handle_glued_name,
 }
 
 

@@ -82,7 +82,7 @@ def _tag_abbreviation(text: str, start: int, end: int, entry: Entry) -> Tagged:
     return tagged
 
 
-def handle_glued_name(text: str, m: re.Match[str]) -> Tagged | None:
+def _glued_name(text: str, m: re.Match[str]) -> Tagged | None:
     """A name in mixed case with its ending written straight after it (ҚазМұнайГаздың,
     ҚазҰУ-дағы is the hyphenated kind); left as written when what follows is no
     ending."""
@@ -102,8 +102,11 @@ def handle_glued_name(text: str, m: re.Match[str]) -> Tagged | None:
 
 
 def handle_abbreviation(text: str, m: re.Match[str]) -> Tagged | None:
-    """A listed lowercase or dotted abbreviation (т.б., обл., млн)."""
+    """A listed lowercase or dotted abbreviation (т.б., обл., млн), or a name in mixed
+    case (ҚазҰУ, ҚазМұнайГаздың)."""
     written = m.group(0)
+    if text[m.end() : m.end() + 1].isalpha():
+        return _glued_name(text, m)
     table = abbreviations()
     entry = table.get(written) or table[written[:1].lower() + written[1:]]
     return _handle_abbreviation_at(text, m.start(), m.end(), written, entry)
