@@ -494,3 +494,15 @@ def test_all_caps_tokens_are_spelled_or_read(token: str) -> None:
     assert _said(spoken) and spoken
     if token not in latin.lexicon().exact and latin._should_spell(token):
         assert spoken.count("-") >= len(token) - 1
+
+
+def test_a_name_of_several_latin_words_is_one_span_only_when_the_lexicon_knows_it() -> None:
+    """Issue 11: São Paulo is Сан-Паулу, said as one name; unknown names word by word."""
+    from narrator.text.normalize import explain
+
+    spans = [(s.written, s.spoken) for s in explain("São Paulo қаласында") if s.cls == "latin"]
+    assert spans == [("São Paulo", "Сан-Паулу")]
+    spans = [(s.written, s.spoken) for s in explain("Elon Musk келді") if s.cls == "latin"]
+    assert spans == [("Elon", "Илон"), ("Musk", "Маск")]
+    assert latin.lexicon_phrase_length(["Wall", "Street", "Journal", "said"]) == 3
+    assert latin.lexicon_phrase_length(["Wall", "Streets"]) == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -162,6 +163,48 @@ def test_long_digit_strings(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once
     assert not any(ch.isdigit() for ch in normalize("0" + text.replace(" ", "")[:5000]))
+
+
+# Inputs benchmarks/fuzz_normalize.py found not idempotent (seeds 11, 23, 101, 202 at
+# 100,000 inputs each): a heading rule that guessed at rewritten neighbours, Latin letters
+# glued to an abbreviation or a number's noun, letters no reader can say, lone capitals.
+FUZZ_FOUND = (
+    "ЕАЭО αΑ٩+7 727 250 10 20РАХ ЩТ ۳3۲2۱ ",
+    "#Қазақстан\U0001aa8e 1٧659٤#ҚазақстанŦ ПТхЗФЙёЕ ыүАйMégRHa°х",
+    "בيनยγ本ทα4 500 ₸Ȣ АҚШ",
+    "оMMаСpПротон-МЖСН 850101300123u 5%-кеAРВС ГТ ₸¼/\nнНмлрд δ語Βرשيةת ķ",
+    "т.б. ҚР10–12%ƢPң 5%-кечсУОГдүЛДъспЬШ9х9 м ",
+    "$1510–12%Ƌ",
+    "δΔع中δבПетр I\u202f»}LOhjHmh %–₽%*€?-YééRDQxy ２١05١+₽[\xa0,\n ",
+    "ЕАЭОⶇ 10–12%Ƹ\U00014727 ОеMγβी語דΒ 국ทท &¥–\n₽х,^",
+    "4 500 ₸Ǯ ’\n)}}‰× Samsung Ꮋ",
+    "ᶢdОуE№ 7ІBT БС ीย ",
+    "ИПчВуж. 2975②4¹54 500 ₸Ƣ٥१МУйіТЖ 4 500 ₸2025 жылы ၒ iLpp",
+    "}×XşCmcz 1₂4٧68３#Қазақстанʍ4 500 ₸ ₽№[’{@user 5%-ке",
+    "%;uwQnR 2025 жылыSamsungоiBМpхТ KрTХcCСК1-қаңтарӨсуHТ ІAХТ➡",
+    "Код 050013 info@halyk.kz т.б.897¹69\u0a4fфф⎹ TХxККر info@halyk.kzЙЮҢР ӨҮ",
+    "어 한ीזΔب +7 727 250 10 20 ȢОПЕК+תαعγीαגท\U000d8d2b ᆓ𬽔",
+    "rvJy ᣁ\U0001ae70info@halyk.kz KXСВBВуЬхЕөмлн어α中ر文GhАҚШ",
+    'UuОПЕК+ 2025 жылыДфТжн&"»х ОПЕК+ ',
+    "本דไन्OaAdf CЕІЕTʤααAEх*:¥ Петр I ",
+    "슡ǷЕРМСH ع ",
+    "5%-ке\U0007652c 文ةΔिी文 \U000c9f61 4²5125⁴۱ƩНАТО-ғаКoBВAРеаย文YGT#Қазақстан \n '",
+    "𧷑中²וिוז 語ยةन字어G ɁЦ┍ *°³ЖСН 850101300123",
+    'ЕАЭО①٨٦4۱٦ƜОПЕК+млн10–12%РcCеіНО 4-бөлмеліSamsungβתद1 сыныпқа»¥=№²>" ',
+    "jOoçaiD?−~{ 637387٨⁴ 3²1653уcOaғ. АҚШ ОПЕК+руIOХрPH ƮРОПЕК+",
+    '—":’\u202f عी्γทת1-қаңтарCКiao ДчЙӘұвІНЁВГγीוד국δ中Α ƝЕАЭО',
+    '0①٦¹³₁⁴०7"&YhОПЕК+pОАТEKуХa оΔ ',
+    "59３٢5\U00086206ƆЖСН 850101300123\U000387e6pуyEхCHР₠ wéd юЧҰао ШдйӨрУ\U00104dc1 ",
+    "⦫ƬЖСН 850101300123https://gov.kz/abmaaPak",
+    "ЭЧйдᰵ 10–12%Протон-МGب日ยδहא한ƎЖСН 850101300123",
+    "\u0c70 ОТBРІЕCТ ЕАЭОΣPВɾݐкм-ге ⢖ дІуıKZöY -.",
+    "٠-млнA",
+)
+
+
+@pytest.mark.parametrize("text", FUZZ_FOUND)
+def test_fuzz_found_inputs_are_idempotent(text: str) -> None:
+    assert_sound(text)
 
 
 TEMPLATES = (

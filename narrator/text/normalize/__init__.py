@@ -20,7 +20,7 @@ from narrator.text.normalize.tables import abbreviations
 from narrator.text.normalize.taggers import tag
 from narrator.text.normalize.verbalizer import verbalize
 
-NORMALIZER_VERSION = "1.6.0"
+NORMALIZER_VERSION = "1.7.0"
 
 __all__ = [
     "NORMALIZER_VERSION",

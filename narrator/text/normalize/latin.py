@@ -33,7 +33,7 @@ from pathlib import Path
 
 from narrator.text.normalize.english import english_to_cyrillic
 
-__all__ = ["is_latin_word", "latin_to_cyrillic", "lexicon"]
+__all__ = ["is_latin_word", "latin_to_cyrillic", "lexicon", "lexicon_phrase_length"]
 
 LEXICON_PATH = Path(__file__).parent / "data" / "latin_words.tsv"
 
@@ -174,6 +174,26 @@ def lexicon() -> Lexicon:
     if _LEXICON is None:
         _LEXICON = _load(LEXICON_PATH)
     return _LEXICON
+
+
+@lru_cache(maxsize=1)
+def _phrase_first_words() -> frozenset[str]:
+    """The folded first words of the multi-word entries (new for New York)."""
+    return frozenset(
+        _fold_key(written.split(" ", 1)[0]) for written in lexicon().exact if " " in written
+    )
+
+
+def lexicon_phrase_length(words: list[str]) -> int:
+    """How many of ``words``, from the first, make the longest multi-word entry of the
+    lexicon (São Paulo, Real Madrid, Wall Street Journal); 0 when none starts there.
+    Such a name is said with its established reading (Сан-Паулу), not word by word."""
+    if len(words) < 2 or _fold_key(words[0]) not in _phrase_first_words():
+        return 0
+    for size in range(min(lexicon().max_words, len(words)), 1, -1):
+        if _lookup(" ".join(words[:size])) is not None:
+            return size
+    return 0
 
 
 # ---------------------------------------------------------------------------------------

@@ -69,11 +69,29 @@ def _abbreviation_table() -> dict[str, Entry]:
     return table
 
 
+def is_mixed_case(written: str) -> bool:
+    """Whether a written form mixes capitals and small letters inside the word, as
+    names shortened from several words do (ҚазҰУ, ҚазМұнайГаз, КазНУ)."""
+    return (
+        written.isalpha()
+        and sum(ch.isupper() for ch in written) >= 2
+        and any(ch.islower() for ch in written)
+    )
+
+
 @cache
 def abbreviations() -> dict[str, Entry]:
     """Abbreviations read as their full form (ҚР, т.б., обл.) or spelled letter by letter
-    (ДНҚ → де-эн-қа) → spoken form and flags."""
-    return {w: e for w, e in _abbreviation_table().items() if e.kind != "word"}
+    (ДНҚ → де-эн-қа), and names written in mixed case said as one word (ҚазМұнайГаз →
+    Қазмұнайгаз) → spoken form and flags."""
+    return {w: e for w, e in _abbreviation_table().items() if e.kind != "word" or is_mixed_case(w)}
+
+
+@cache
+def mixed_case_in_capitals() -> dict[str, Entry]:
+    """The mixed-case names by their form in capitals, as a heading writes them (ҚАЗҰУ,
+    ҚАЗМҰНАЙГАЗ)."""
+    return {w.upper(): e for w, e in abbreviations().items() if is_mixed_case(w)}
 
 
 @cache
@@ -145,3 +163,17 @@ def identifier_cues() -> dict[str, Entry]:
 def web_words() -> dict[str, str]:
     """Readings of the parts of web addresses that are not words (kz → кей-зет)."""
     return {written: entry.spoken for written, entry in _entries("web_words.tsv").items()}
+
+
+@cache
+def phone_area_codes() -> frozenset[str]:
+    """Kazakhstan's fixed-line area codes (727, 7172, 72533): where a landline's local
+    number starts."""
+    return frozenset(fields[0].strip() for _, fields in read_tsv(DATA_DIR / "phone_area_codes.tsv"))
+
+
+@cache
+def phone_cues() -> tuple[str, ...]:
+    """Words after which a number in hyphenated pairs (74-15-00) is a telephone number."""
+    lines = (DATA_DIR / "phone_cues.txt").read_text("utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))

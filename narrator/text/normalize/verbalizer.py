@@ -3,6 +3,7 @@ ending is then regenerated on the last spoken word."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from narrator.text.normalize import (
@@ -29,11 +30,15 @@ from narrator.text.normalize.endings import inflect, instrumental_particle
 from narrator.text.normalize.latin_fallback import read_latin
 from narrator.text.normalize.semiotic import Tagged
 from narrator.text.normalize.taggers import candidate_re
-from narrator.text.normalize.taggers.common import is_caps
+from narrator.text.normalize.taggers.common import UPPER, is_caps
+
+_ONE_CAPITAL_WORD_RE = re.compile(rf"(?<![^\W\d_])[{UPPER}](?![^\W\d_])")
 
 
 def _say_latin(tagged: Tagged, *, formal: bool) -> str:
-    spoken = read_latin(tagged.words)
+    # a lone Cyrillic capital (Yéé → И) would be taken for a model letter, an initial or
+    # a Roman numeral on a second pass: it is said in lowercase
+    spoken = _ONE_CAPITAL_WORD_RE.sub(lambda m: m.group(0).lower(), read_latin(tagged.words))
     if candidate_re().search(spoken):
         # the reading is itself something to expand (tg → тг → теңге)
         from narrator.text.normalize import normalize
@@ -75,6 +80,7 @@ VERBALIZERS: dict[str, Callable[..., str]] = {
     "abbreviation": abbreviation.verbalize,
     "lexicon": abbreviation.verbalize,
     "letters": letters.verbalize,
+    "heading": abbreviation.verbalize,
     "latin": _say_latin,
     "mixed": _say_mixed,
 }

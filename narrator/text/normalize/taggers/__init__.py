@@ -39,6 +39,7 @@ from narrator.text.normalize.taggers.common import (
     with_ending,
 )
 from narrator.text.normalize.taggers.latin import handle_latin
+from narrator.text.normalize.taggers.letters import keep_caps_runs
 from narrator.text.normalize.taggers.number import handle_digit, handle_sign
 from narrator.text.normalize.taggers.ordinal import share_ordinal_context
 from narrator.text.normalize.taggers.roman import tag_roman
@@ -95,6 +96,7 @@ def tag(text: str, lexicon: Lexicon | None = None) -> list[Tagged]:
     finally:
         USER_LEXICON.reset(token)
     share_ordinal_context(text, spans)
+    keep_caps_runs(text, spans)
     return spans
 
 

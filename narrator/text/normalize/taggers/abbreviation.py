@@ -7,15 +7,22 @@ from __future__ import annotations
 import re
 
 from narrator.text.normalize.abbreviation import genitive_before_title
-from narrator.text.normalize.endings import Ending, inflect
+from narrator.text.normalize.endings import Ending, inflect, parse_ending
 from narrator.text.normalize.roman import roman_value
 from narrator.text.normalize.semiotic import Tagged
-from narrator.text.normalize.tables import Entry, abbreviations, acronym_words
-from narrator.text.normalize.taggers.common import LOWER, with_ending
+from narrator.text.normalize.tables import (
+    Entry,
+    abbreviations,
+    acronym_words,
+    mixed_case_in_capitals,
+)
+from narrator.text.normalize.taggers.common import LOWER, NOT_BEFORE_LETTER, with_ending
 from narrator.text.normalize.taggers.context import after_name, keeps_full_stop, possesses_next
-from narrator.text.normalize.taggers.letters import in_caps_run
 from narrator.text.normalize.taggers.roman import is_roman_context, tag_roman
 from narrator.text.normalize.taggers.year import century_word_for, year_word_for
+
+# Small letters written straight after a name in mixed case, up to the end of the word.
+_GLUED_ENDING_RE = re.compile(rf"[{LOWER}]+{NOT_BEFORE_LETTER}")
 
 
 def handle_caps(text: str, m: re.Match[str]) -> Tagged | None:
@@ -32,7 +39,7 @@ def handle_caps(text: str, m: re.Match[str]) -> Tagged | None:
 def tag_caps(text: str, start: int, end: int, token: str) -> Tagged | None:
     """An all-caps Cyrillic token: a listed abbreviation, an acronym said as a word, or
     one spelled by letter names."""
-    entry = abbreviations().get(token)
+    entry = abbreviations().get(token) or mixed_case_in_capitals().get(token)
     if entry is None:
         hyphenated = re.match(rf"{re.escape(token)}-[{LOWER}]+", text[start:])
         if hyphenated and hyphenated.group(0) in abbreviations():
@@ -47,7 +54,7 @@ def tag_caps(text: str, start: int, end: int, token: str) -> Tagged | None:
         if tagged.ending and word.spoken.isupper():
             tagged.words += "-"  # an acronym said as a word keeps its hyphen: НАТО-ға
         return tagged
-    if len(token) > 5 or in_caps_run(text, start, end):
+    if len(token) > 5:
         return None  # a word in capitals (a heading), not an acronym
     return with_ending(text, Tagged(start, end, "letters", words=token))
 
@@ -75,9 +82,31 @@ def _tag_abbreviation(text: str, start: int, end: int, entry: Entry) -> Tagged:
     return tagged
 
 
+def _glued_name(text: str, m: re.Match[str]) -> Tagged | None:
+    """A name in mixed case with its ending written straight after it (ҚазМұнайГаздың,
+    ҚазҰУ-дағы is the hyphenated kind); left as written when what follows is no
+    ending."""
+    entry = abbreviations()[m.group(0)]
+    glued = _GLUED_ENDING_RE.match(text, m.end())
+    ending = parse_ending(glued.group(0)) if glued is not None else None
+    if glued is None or ending is None:
+        return None
+    return Tagged(
+        m.start(),
+        glued.end(),
+        "abbreviation",
+        words=entry.spoken,
+        ending=ending,
+        base_possessive="poss" in entry.flags,
+    )
+
+
 def handle_abbreviation(text: str, m: re.Match[str]) -> Tagged | None:
-    """A listed lowercase or dotted abbreviation (т.б., обл., млн)."""
+    """A listed lowercase or dotted abbreviation (т.б., обл., млн), or a name in mixed
+    case (ҚазҰУ, ҚазМұнайГаздың)."""
     written = m.group(0)
+    if text[m.end() : m.end() + 1].isalpha():
+        return _glued_name(text, m)
     table = abbreviations()
     entry = table.get(written) or table[written[:1].lower() + written[1:]]
     return _handle_abbreviation_at(text, m.start(), m.end(), written, entry)

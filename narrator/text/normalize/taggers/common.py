@@ -12,7 +12,7 @@ from narrator.text.normalize.endings import parse_ending
 from narrator.text.normalize.latin_fallback import LATIN_LETTERS
 from narrator.text.normalize.lexicon import Lexicon
 from narrator.text.normalize.semiotic import Amount, Tagged
-from narrator.text.normalize.tables import abbreviations
+from narrator.text.normalize.tables import abbreviations, is_mixed_case
 
 UPPER = "А-ЯЁӘҒҚҢӨҰҮҺІ"
 
@@ -85,10 +85,12 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
     ``at_boundary`` drops the look-behinds, for the word right after a span: a span and
     the letters stuck to it (5G, 2/3НАТО) are said as separate words.
     """
-    listed = [w for w in abbreviations() if not is_caps(w)]
+    listed = [w for w in abbreviations() if not is_caps(w) and not is_mixed_case(w)]
     # at the start of a sentence: Проф. Әлиев, Б.з.б. III ғасыр (not one-letter ones such
     # as ж., which capitalised are initials)
     listed += [_capitalised(w) for w in listed if sum(ch.isalpha() for ch in w) >= 3]
+    # names in mixed case may take an ending without a hyphen too: ҚазМұнайГаздың
+    mixed_case = alternation([w for w in abbreviations() if is_mixed_case(w)]) or "(?!)"
     after_letter = "" if at_boundary else NOT_AFTER_LETTER
     after_dot = "" if at_boundary else r"(?<!\.)"
     after_digit_or_hyphen = "" if at_boundary else rf"(?<=[{HYPHENS}0-9])"
@@ -111,7 +113,9 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
             | {after_letter}[{UPPER}](?=[{HYPHENS}][0-9]))
         | (?P<latin>[{LATIN_LETTERS}])
         | (?P<caps>{after_letter}[{UPPER}]{{2,}}(?![{CYRILLIC}A-Za-z]))
-        | (?P<abbreviation>{after_letter}{after_dot}(?:{alternation(listed)}){NOT_BEFORE_LETTER})
+        | (?P<abbreviation>{after_letter}{after_dot}
+            (?:(?:{alternation(listed)}){NOT_BEFORE_LETTER}
+            |(?:{mixed_case})(?![{LATIN_LETTERS}{UPPER}])))
         )
         """,
         re.VERBOSE,

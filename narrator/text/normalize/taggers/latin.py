@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from narrator.text.normalize.latin import lexicon_phrase_length
 from narrator.text.normalize.latin_fallback import ENGLISH_LETTER_NAMES, LATIN_LETTERS, read_latin
 from narrator.text.normalize.semiotic import Tagged
 from narrator.text.normalize.tables import letter_names
@@ -11,6 +12,7 @@ from narrator.text.normalize.taggers.abbreviation import tag_caps
 from narrator.text.normalize.taggers.common import (
     CYRILLIC,
     HOMOGLYPHS,
+    LOWER,
     SPAN_FLOOR,
     is_caps,
     with_ending,
@@ -22,6 +24,17 @@ _LATIN_TOKEN_RE = re.compile(rf"[{LATIN_LETTERS}]+(?:['’][{LATIN_LETTERS}]+)?"
 
 
 _WORD_AROUND_RE = re.compile(rf"[{LATIN_LETTERS}{CYRILLIC}]+")
+
+# The words of a name of several Latin words (Paris Saint-Germain), each a whole word.
+_NAME_WORD = (
+    rf"(?P<word>[{LATIN_LETTERS}]+(?:['’-][{LATIN_LETTERS}]+)*)(?![{LATIN_LETTERS}{CYRILLIC}])"
+)
+_NAME_WORD_RE = re.compile(_NAME_WORD)
+_NEXT_NAME_WORD_RE = re.compile(rf"[ \u00a0]{_NAME_WORD}")
+_MAX_NAME_WORDS = 5
+
+# A Latin word and the Kazakh ending typed straight after it (Samsungтың).
+_LATIN_WORD_WITH_ENDING_RE = re.compile(rf"([{LATIN_LETTERS}]+)([{LOWER}]+)")
 
 
 def handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
@@ -36,23 +49,86 @@ def handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
         word_start -= 1  # only over Latin and Cyrillic letters: ҚРבx is two words
     word = text[word_start : word_match.end()]
     if re.search(f"[{CYRILLIC}]", word):
-        # Latin lookalikes become Cyrillic; other Latin letters are read in Cyrillic
         end = word_match.end()
+        glued = _LATIN_WORD_WITH_ENDING_RE.fullmatch(word)
+        if glued is not None and _is_latin_word(glued.group(1)):
+            # Samsungтың, Appleға: a Latin word with a Kazakh ending typed straight on
+            spoken = read_latin(glued.group(1))
+            if _LATIN_RUN_RE.search(spoken) is None:
+                return _mixed(text, word_start, end, spoken + glued.group(2))
+        # Latin lookalikes become Cyrillic; other Latin letters are read in Cyrillic
         fixed = word.translate(HOMOGLYPHS)
         if _LATIN_RUN_RE.search(fixed) is None:
             caps = tag_caps(text, word_start, end, fixed) if is_caps(fixed) else None
-            return caps or Tagged(word_start, end, "mixed", words=fixed)
+            return caps or _mixed(text, word_start, end, fixed)
         if word.isupper():  # an acronym in mixed scripts: spell every letter
-            names = letter_names()
-            spelled = "-".join(
-                names.get(ch) or ENGLISH_LETTER_NAMES.get(ch.lower(), ch.lower()) for ch in fixed
-            )
-            return Tagged(word_start, end, "mixed", words=spelled)
-        fixed = _LATIN_RUN_RE.sub(lambda run: read_latin(run.group(0)), fixed).lower()
+            return _mixed(text, word_start, end, "-".join(_letter_name(ch) for ch in fixed))
+        # Only the Latin runs are rewritten: the Cyrillic letters keep their case, and a
+        # letter the Latin reader cannot say stays as written, so that the same word
+        # glued to other letters on a second pass reads the same.
+        fixed = _LATIN_RUN_RE.sub(_read_run_lowercase, fixed)
         if word[:1].isupper():
             fixed = fixed[:1].upper() + fixed[1:]
-        return Tagged(word_start, end, "mixed", words=fixed)
+        if is_caps(fixed):
+            # read into capitals (YhОПЕК → ИОПЕК): an acronym, as a second pass sees it
+            caps = tag_caps(text, word_start, end, fixed)
+            if caps is not None:
+                return caps
+        return _mixed(text, word_start, end, fixed)
     token_match = _LATIN_TOKEN_RE.match(text, start)
     assert token_match is not None
-    tagged = Tagged(start, token_match.end(), "latin", words=token_match.group(0))
+    end = _name_end(text, start) or token_match.end()
+    tagged = Tagged(start, end, "latin", words=text[start:end].replace("\u00a0", " "))
     return with_ending(text, tagged)
+
+
+def _name_end(text: str, start: int) -> int:
+    """Where a name of several Latin words that the lexicon knows ends (São Paulo, Wall
+    Street Journal), or 0: such a name is one span, said with its established reading."""
+    words: list[str] = []
+    ends: list[int] = []
+    pos = start
+    while len(words) < _MAX_NAME_WORDS:
+        word = _NAME_WORD_RE.match(text, pos) if not words else _NEXT_NAME_WORD_RE.match(text, pos)
+        if word is None:
+            break
+        words.append(word.group("word"))
+        ends.append(word.end())
+        pos = word.end()
+    size = lexicon_phrase_length(words) if len(words) > 1 else 0
+    return ends[size - 1] if size else 0
+
+
+def _read_run_lowercase(run: re.Match[str]) -> str:
+    """A Latin run inside a Cyrillic word, read in lowercase Cyrillic; kept as written
+    when the reader cannot say it (Ȣ)."""
+    spoken = read_latin(run.group(0))
+    return run.group(0) if _LATIN_RUN_RE.search(spoken) else spoken.lower()
+
+
+def _letter_name(letter: str) -> str:
+    """The name of one letter of an acronym in mixed scripts: Kazakh for a Cyrillic
+    letter, English for a Latin one; a letter with no name is read, or kept as written
+    when the reader cannot say it."""
+    name = letter_names().get(letter) or ENGLISH_LETTER_NAMES.get(letter.lower())
+    if name is not None:
+        return name
+    spoken = read_latin(letter)
+    return letter if _LATIN_RUN_RE.search(spoken) else spoken.lower()
+
+
+def _mixed(text: str, start: int, end: int, words: str) -> Tagged:
+    """A word in mixed scripts, said apart from a letter of another script stuck to it
+    (as a Latin word is), so that a second pass, which reads its Latin letters on their
+    own, puts the same space there."""
+    tail = " " if text[end : end + 1].isalpha() else ""
+    return Tagged(start, end, "mixed", words=words, tail=tail)
+
+
+def _is_latin_word(letters: str) -> bool:
+    """Whether Latin letters before a Cyrillic ending are a Latin word (Samsung, BBC)
+    rather than a Cyrillic word typed with lookalikes (Ocы): a letter that is no
+    lookalike, or an acronym in capitals."""
+    return _LATIN_RUN_RE.search(letters.translate(HOMOGLYPHS)) is not None or (
+        len(letters) >= 2 and letters.isupper()
+    )

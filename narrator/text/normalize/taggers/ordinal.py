@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from narrator.text.normalize.endings import Ending, parse_ending
+from narrator.text.normalize.latin_fallback import LATIN_LETTERS
 from narrator.text.normalize.semiotic import Tagged
 from narrator.text.normalize.taggers.cardinal import is_count_word
 from narrator.text.normalize.taggers.common import (
@@ -25,6 +26,8 @@ from narrator.text.normalize.taggers.year import (
     year_word_for,
 )
 
+_LATIN_LETTER_RE = re.compile(f"[{LATIN_LETTERS}]")
+
 # Particles written after a hyphen that are not endings: 5-ақ → бес-ақ.
 PARTICLES = frozenset({"ақ", "ау", "ай", "мыс", "ғой", "ды", "ші"})
 
@@ -36,6 +39,12 @@ SEPARATE_WORDS = frozenset({"шақты", "шамасы", "шамасында"})
 GRADE_WORDS = frozenset({"сынып", "сыныб", "курс"})
 
 GRADE_HOLDERS = ("оқушы", "студент", "түлек", "бала")
+
+
+def goes_on_in_latin(text: str, pos: int) -> bool:
+    """Whether the Cyrillic word ending at ``pos`` goes on in Latin letters (млнA): the
+    Latin part is said apart, so the Cyrillic part is no word to read on its own."""
+    return _LATIN_LETTER_RE.match(text, pos) is not None
 
 
 def attach_ending(text: str, tagged: Tagged, *, plain_number: bool) -> None:
@@ -58,6 +67,8 @@ def attach_ending(text: str, tagged: Tagged, *, plain_number: bool) -> None:
     if separator is None:
         tagged.tail = tagged.tail or " "  # letters stuck to the number: 5G, 3D
         return
+    if goes_on_in_latin(text, m.end()):
+        return  # 0-млнA: only part of a word, which a second pass would see whole
     if separator in HYPHENS and suffix in PARTICLES:
         tagged.tail = f"-{suffix}"
         tagged.end = m.end()

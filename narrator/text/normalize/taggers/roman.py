@@ -17,6 +17,7 @@ from narrator.text.normalize.taggers.common import (
     is_dotted_abbreviation,
 )
 from narrator.text.normalize.taggers.context import keeps_full_stop, next_word
+from narrator.text.normalize.taggers.ordinal import goes_on_in_latin
 from narrator.text.normalize.taggers.time import TIME_RANGE_DASH_RE
 from narrator.text.normalize.taggers.year import (
     YEAR_ABBREVIATION_RE,
@@ -97,7 +98,11 @@ def tag_roman(text: str, m: re.Match[str]) -> Tagged | None:
             if ending is not None:
                 tagged.ending = ending.without("ord")
                 tagged.end = m_end.end()
-            elif m_end.group(1) in HYPHENS and not is_dotted_abbreviation(text, m_end):
+            elif (
+                m_end.group(1) in HYPHENS
+                and not is_dotted_abbreviation(text, m_end)
+                and not goes_on_in_latin(text, m_end.end())
+            ):
                 tagged.tail = f" {m_end.group(2)}"
                 tagged.end = m_end.end()
         return tagged
