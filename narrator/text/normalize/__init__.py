@@ -170,14 +170,19 @@ def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = No
     piece by piece, and ``[[``/``]]`` in it are broken up, so that written text is
     never read as phonemes. Other marks are dropped.
     """
-    if "\ue000" in text or "[[" in text or "]]" in text:
+    if "\ue000" in text:
         return "".join(
-            f"[[{phonemes}]]"
-            if phonemes is not None
-            else _UNPROTECT.sub(r"\1 ", _normalize(written, register, lexicon))
+            f"[[{phonemes}]]" if phonemes is not None else _spoken(written, register, lexicon)
             for written, phonemes in split_phonemes(text)
         )
-    return _normalize(text, register, lexicon)
+    return _spoken(text, register, lexicon)
+
+
+def _spoken(text: str, register: str, lexicon: Lexicon | None) -> str:
+    """Written text normalised, with any ``[[``/``]]`` in it (written, or made by the
+    normaliser, as ``[#[`` becomes ``[[``) broken up."""
+    spoken = _normalize(text, register, lexicon)
+    return _UNPROTECT.sub(r"\1 ", spoken) if "[[" in spoken or "]]" in spoken else spoken
 
 
 # "[[" and "]]" in written text would open and close espeak-ng's phoneme input.
