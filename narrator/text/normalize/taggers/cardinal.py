@@ -31,6 +31,8 @@ _NUMBER_ATOM_RE = re.compile(
     re.VERBOSE,
 )
 
+_GROUPING_RE = re.compile(r"[^0-9]+")
+
 
 @cache
 def scale_re() -> re.Pattern[str]:
@@ -48,7 +50,9 @@ def parse_atom(text: str, pos: int, sign: str = "") -> tuple[Number, int] | None
     m = _NUMBER_ATOM_RE.match(text, pos)
     if m is None:
         return None
-    digits = "".join(ch for ch in m.group("int") if "0" <= ch <= "9")
+    digits = m.group("int")
+    if not digits.isdigit():  # grouped: 1 000 000, 1.000.000
+        digits = _GROUPING_RE.sub("", digits)
     return Number(digits, m.group("frac"), sign), m.end()
 
 

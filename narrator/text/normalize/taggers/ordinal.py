@@ -37,6 +37,9 @@ GRADE_WORDS = frozenset({"сынып", "сыныб", "курс"})
 
 GRADE_HOLDERS = ("оқушы", "студент", "түлек", "бала")
 
+# Nothing but spaces up to the end of the line or of the text.
+_LINE_END_RE = re.compile(r"[ \t\u00a0]*(?:\n|\Z)")
+
 
 def attach_ending(text: str, tagged: Tagged, *, plain_number: bool) -> None:
     """Read the written ending after a span; a hyphen and a word that is not an ending
@@ -96,7 +99,7 @@ def classify_by_context(text: str, tagged: Tagged) -> None:
             tagged.cls = "ordinal"
         tagged.amount = as_ordinal(tagged.amount)
         tagged.end = after
-        if text[after:].lstrip(" \t\u00a0")[:1] in ("", "\n"):
+        if _LINE_END_RE.match(text, after):
             tagged.tail = "."  # the abbreviation's full stop also ended the sentence
         return
     word, _, word_end = next_word(text, tagged.end)
