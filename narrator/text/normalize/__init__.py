@@ -96,32 +96,34 @@ def _say(tagged: Tagged, formal: bool) -> str:
     return spoken
 
 
-def _spans(text: str, register: str, lexicon: Lexicon | None) -> list[Span]:
+def _readings(text: str, register: str, lexicon: Lexicon | None) -> list[tuple[Tagged, str]]:
+    """Every span the tagger found with what is said for it."""
     formal = register == "formal"
-    spans: list[Span] = []
+    readings: list[tuple[Tagged, str]] = []
     for tagged in tag(text, lexicon):
-        written = text[tagged.start : tagged.end]
         try:
             spoken = _say(tagged, formal)
         except Exception:  # a span that cannot be said is left as written, never fatal
             continue
-        if (
-            spoken
-            and spoken[0].islower()
-            and (written[:1].isupper() or not written[:1].isalpha())
-            and _starts_sentence(text, tagged.start)
-        ):
-            spoken = spoken[0].upper() + spoken[1:]
-        spans.append(Span(tagged.start, tagged.end, written, tagged.cls, spoken))
-    return spans
+        if spoken and spoken[0].islower():
+            first = text[tagged.start : tagged.end][:1]
+            if (first.isupper() or not first.isalpha()) and _starts_sentence(text, tagged.start):
+                spoken = spoken[0].upper() + spoken[1:]
+        readings.append((tagged, spoken))
+    return readings
 
 
 @cache
-def _digit_tables() -> tuple[dict[int, str], re.Pattern[str]]:
-    """Decimal digits of other scripts (٣, ３) → ASCII, and a regex of every character
-    that is still a digit after tagging (ASCII ones left by a failed span, ², ①)."""
+def _digit_tables() -> tuple[dict[int, str], re.Pattern[str], re.Pattern[str]]:
+    """Decimal digits of other scripts (٣, ３) → ASCII, and regexes of every character
+    that is still a digit after tagging (ASCII ones left by a failed span, ², ①): one
+    for text without characters beyond the BMP, one for any text.
+
+    The characters are listed, not written as \\d: a class of BMP characters only is
+    one table lookup per character for the regex engine, \\d and ranges beyond the BMP
+    are tests in turn."""
     to_ascii: dict[int, str] = {}
-    others: list[tuple[int, int]] = []  # ranges of digits that are not decimal (², ①)
+    digits: list[tuple[int, int]] = [(ord("0"), ord("9"))]  # ranges of every digit
     # builtins.range: the package's submodule range.py shadows the builtin here
     for code in builtins.range(0x80, sys.maxunicode + 1):
         char = chr(code)
@@ -130,12 +132,21 @@ def _digit_tables() -> tuple[dict[int, str], re.Pattern[str]]:
         value = unicodedata.decimal(char, None)
         if value is not None:
             to_ascii[code] = str(value)
-        elif others and others[-1][1] == code - 1:
-            others[-1] = (others[-1][0], code)
+        if digits[-1][1] == code - 1:
+            digits[-1] = (digits[-1][0], code)
         else:
-            others.append((code, code))
-    ranges = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in others)
-    return to_ascii, re.compile(rf"[\d{ranges}]+")
+            digits.append((code, code))
+
+    def pattern(ranges: list[tuple[int, int]]) -> re.Pattern[str]:
+        return re.compile(
+            "[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]+"
+        )
+
+    in_bmp = [(a, b) for a, b in digits if b <= 0xFFFF]
+    return to_ascii, pattern(in_bmp), pattern(digits)
+
+
+_BEYOND_BMP_RE = re.compile("[\U00010000-\U0010ffff]")
 
 
 # A decimal digit other than 0-9; one character class, which the regex engine scans fast.
@@ -156,7 +167,8 @@ def _say_left_digits(spoken: str) -> str:
     words of their own."""
     if spoken.isascii() and not any("0" <= ch <= "9" for ch in spoken):
         return spoken
-    pattern = _digit_tables()[1]
+    _, in_bmp, anywhere = _digit_tables()
+    pattern = anywhere if _BEYOND_BMP_RE.search(spoken) else in_bmp
 
     def say(m: re.Match[str]) -> str:
         words = " ".join(ONES[unicodedata.digit(ch, 0) % 10] for ch in m.group(0) if ch.isdigit())
@@ -170,7 +182,11 @@ def _say_left_digits(spoken: str) -> str:
 def explain(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> list[Span]:
     """Every non-plain span of ``text``: where it is, what was written, its class and
     what is said for it."""
-    return _spans(_ascii_digits(text), register, lexicon)
+    text = _ascii_digits(text)
+    return [
+        Span(tagged.start, tagged.end, text[tagged.start : tagged.end], tagged.cls, spoken)
+        for tagged, spoken in _readings(text, register, lexicon)
+    ]
 
 
 def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> str:
@@ -182,10 +198,10 @@ def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = No
     text = _ascii_digits(text)
     pieces: list[str] = []
     pos = 0
-    for span in _spans(text, register, lexicon):
-        pieces.append(text[pos : span.start])
-        pieces.append(span.spoken)
-        pos = span.end
+    for tagged, spoken in _readings(text, register, lexicon):
+        pieces.append(text[pos : tagged.start])
+        pieces.append(spoken)
+        pos = tagged.end
     pieces.append(text[pos:])
     return _say_left_digits("".join(pieces))
 

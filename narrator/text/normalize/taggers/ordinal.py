@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from narrator.text.normalize.endings import Ending, parse_ending
 from narrator.text.normalize.semiotic import Tagged
@@ -118,7 +119,7 @@ def classify_by_context(text: str, tagged: Tagged) -> None:
     if is_century_word(word) and all(1 <= v <= 30 for v in values):
         tagged.amount, tagged.cls = as_ordinal(tagged.amount), "ordinal"
         return
-    grade = next((w for w in GRADE_WORDS if word.startswith(w)), None)
+    grade = _grade_stem(word)
     if grade is not None and all(1 <= v <= 12 for v in values):
         following, _, _ = next_word(text, word_end)
         rest = stem_and_rest(word, grade)
@@ -131,6 +132,11 @@ def classify_by_context(text: str, tagged: Tagged) -> None:
         following, _, _ = next_word(text, word_end)
         if year_rest(following) is not None:
             tagged.amount, tagged.cls = as_ordinal(tagged.amount), "year"
+
+
+@lru_cache(maxsize=4096)
+def _grade_stem(word: str) -> str | None:
+    return next((w for w in GRADE_WORDS if word.startswith(w)), None)
 
 
 _LIST_SEPARATOR_RE = re.compile(r",[ \u00a0]*|[ \u00a0]+(?:және|немесе|мен|бен|пен)[ \u00a0]+")
