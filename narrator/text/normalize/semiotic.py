@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from narrator.text.normalize.endings import Ending
@@ -66,4 +66,4 @@ class Tagged:
     prefix: str = ""
     tail: str = ""
     particle: bool = False
-    values: tuple[str, ...] = field(default_factory=tuple)
+    values: tuple[str, ...] = ()

@@ -53,9 +53,10 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
     first, pos, currency = parsed
     numbers = [first]
     joiner = "-"
-    first_percent = PERCENT_RE.match(text, pos)
-    if first_percent is not None and RANGE_DASH_RE.match(text, first_percent.end()):
-        pos = first_percent.end()  # 10%–15%: said once, after the range
+    percent_at = pos
+    percent = PERCENT_RE.match(text, pos)
+    if percent is not None and RANGE_DASH_RE.match(text, percent.end()):
+        pos = percent.end()  # 10%–15%: said once, after the range
     dash = RANGE_DASH_RE.match(text, pos)
     if dash is not None and not CLOCK_RE.match(text, dash.end()):
         second = parse_signed_atom(text, dash.end())
@@ -71,7 +72,8 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
     words = ""
     base_possessive = False
     scale = ""
-    percent = PERCENT_RE.match(text, pos)
+    if pos != percent_at:
+        percent = PERCENT_RE.match(text, pos)
     if percent is not None:
         cls, pos = "percent", percent.end()
     else:
@@ -93,7 +95,7 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
                 currency, pos = sign
     if currency:
         cls, words = "money", currency
-    elif cls == "cardinal" and any(n.fraction is not None for n in numbers):
+    elif cls == "cardinal" and (first.fraction is not None or numbers[-1].fraction is not None):
         cls = "decimal"
     if cls == "cardinal" and len(numbers) == 2:
         cls = "range"

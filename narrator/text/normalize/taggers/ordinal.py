@@ -85,8 +85,9 @@ def classify_by_context(text: str, tagged: Tagged) -> None:
     """Make a plain number a year, a day of a month or a century from the next word."""
     assert tagged.amount is not None
     numbers = tagged.amount.numbers
-    if any(n.fraction is not None or n.sign for n in numbers):
-        return
+    for number in numbers:
+        if number.fraction is not None or number.sign:
+            return
     abbreviation = YEAR_ABBREVIATION_RE.match(text, tagged.end)
     if abbreviation is not None:
         written = abbreviation.group(1)
