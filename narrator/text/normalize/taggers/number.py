@@ -77,7 +77,9 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
     if percent is not None:
         cls, pos = "percent", percent.end()
     else:
-        scale_match = scale_re().match(text, pos)
+        # a scale word comes after a space: a number followed by an ending, a sign or
+        # punctuation skips the regex
+        scale_match = scale_re().match(text, pos) if text[pos : pos + 1] in _SPACES else None
         if scale_match is not None:
             scale = scales()[scale_match.group(1)].spoken
             pos = scale_match.end()
@@ -128,6 +130,7 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
 
 
 _DIGIT_RUN_RE = re.compile(r"[0-9]+")
+_SPACES = frozenset(" \u00a0\u202f")
 # The special shapes, by the character right after the first run of digits: only these
 # can match there, so a plain number (2025 жылы) tries none but the identifier.
 _SHAPES_AFTER: dict[str, tuple[Callable[[str, int], Tagged | None], ...]] = {
