@@ -133,6 +133,8 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
         rf"""
           (?=[{starts}]|{word_start}[{"".join(lower_first)}])
         (?:
+          (?![{LOWER}])  # only an abbreviation starts with a lowercase letter
+          (?:
           (?P<digit>[0-9])
         | (?P<sign>[{MINUS_SIGNS}+](?=[0-9]))
         | (?P<symbol>[{CURRENCY_SIGNS}№%‰±½¼¾⅓⅔°℃&²³#@]|\++(?![0-9]))
@@ -141,6 +143,7 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
             | {after_letter}[{UPPER}](?=[{HYPHENS}][0-9]))
         | (?P<latin>[{LATIN_LETTERS}])
         | (?P<caps>{after_letter}[{UPPER}]{{2,}}(?![{CYRILLIC}A-Za-z]))
+          )
         | (?P<abbreviation>{after_letter}{after_dot}(?:{alternation(listed)}){NOT_BEFORE_LETTER})
         )
         """,
