@@ -144,6 +144,8 @@ _SHAPES_AFTER: dict[str, tuple[Callable[[str, int], Tagged | None], ...]] = {
     "x": (match_dimension,),
 }
 _TIMES_SIGNS = "×хx"
+# Signs of the shapes above that stand between digits (250-10-20, 15.00, 3/4, 2:1).
+_SIGNS_BEFORE_DIGITS = frozenset("-.,/:")
 
 
 def _tag_special_number(text: str, start: int) -> Tagged | None:
@@ -169,6 +171,8 @@ def _tag_special_number(text: str, start: int) -> Tagged | None:
     following = text[run.end() : run.end() + 2]
     if following[:1] in " \u00a0":  # 9 × 9 м
         return match_dimension(text, start) if following[1:] in _TIMES_SIGNS else None
+    if following[:1] in _SIGNS_BEFORE_DIGITS and not "0" <= following[1:] <= "9":
+        return None  # 5-сынып, 2025. (no shape has a letter or a space after the sign)
     for match in _SHAPES_AFTER.get(following[:1], ()):
         tagged = match(text, start)
         if tagged is not None:
