@@ -94,24 +94,21 @@ def _say(tagged: Tagged, formal: bool) -> str:
     return spoken
 
 
-def _spans(text: str, register: str, lexicon: Lexicon | None) -> list[Span]:
+def _readings(text: str, register: str, lexicon: Lexicon | None) -> list[tuple[Tagged, str]]:
+    """Every span the tagger found with what is said for it."""
     formal = register == "formal"
-    spans: list[Span] = []
+    readings: list[tuple[Tagged, str]] = []
     for tagged in tag(text, lexicon):
-        written = text[tagged.start : tagged.end]
         try:
             spoken = _say(tagged, formal)
         except Exception:  # a span that cannot be said is left as written, never fatal
             continue
-        if (
-            spoken
-            and spoken[0].islower()
-            and (written[:1].isupper() or not written[:1].isalpha())
-            and _starts_sentence(text, tagged.start)
-        ):
-            spoken = spoken[0].upper() + spoken[1:]
-        spans.append(Span(tagged.start, tagged.end, written, tagged.cls, spoken))
-    return spans
+        if spoken and spoken[0].islower():
+            first = text[tagged.start : tagged.end][:1]
+            if (first.isupper() or not first.isalpha()) and _starts_sentence(text, tagged.start):
+                spoken = spoken[0].upper() + spoken[1:]
+        readings.append((tagged, spoken))
+    return readings
 
 
 # Characters that are digits but not decimal digits (², ①, ⒈'s kin): Unicode's
@@ -124,16 +121,16 @@ _OTHER_DIGITS = (
     "\U00010e60-\U00010e68\U00011052-\U0001105a\U0001f100-\U0001f10a"
 )
 _LEFT_DIGITS_RE = re.compile(rf"[\d{_OTHER_DIGITS}]+")
-_NON_ASCII_DIGIT_RE = re.compile(r"(?![0-9])\d")
+# A decimal digit other than 0-9; one character class, which the regex engine scans fast.
+_NON_ASCII_DIGIT_RE = re.compile(r"[^\D0-9]")
 
 
 def _ascii_digits(text: str) -> str:
     """Decimal digits of any script written as ASCII digits, so that they are read."""
     if _NON_ASCII_DIGIT_RE.search(text) is None:
         return text
-    return "".join(
-        str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text
-    )
+    # only the digits are rewritten, not every character of the text
+    return _NON_ASCII_DIGIT_RE.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
 
 
 def _say_left_digits(spoken: str) -> str:
@@ -155,7 +152,11 @@ def explain(text: str, *, register: str = "news", lexicon: Lexicon | None = None
     """Every non-plain span of ``text``: where it is, what was written, its class and
     what is said for it. Marks (see :mod:`narrator.text.document`) are left out first:
     the spans point into the text without them."""
-    return _spans(_ascii_digits(plain_text(text)), register, lexicon)
+    text = _ascii_digits(plain_text(text))
+    return [
+        Span(tagged.start, tagged.end, text[tagged.start : tagged.end], tagged.cls, spoken)
+        for tagged, spoken in _readings(text, register, lexicon)
+    ]
 
 
 def normalize(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> str:
@@ -194,10 +195,10 @@ def _normalize(text: str, register: str, lexicon: Lexicon | None) -> str:
     text = _ascii_digits(text)
     pieces: list[str] = []
     pos = 0
-    for span in _spans(text, register, lexicon):
-        pieces.append(text[pos : span.start])
-        pieces.append(span.spoken)
-        pos = span.end
+    for tagged, spoken in _readings(text, register, lexicon):
+        pieces.append(text[pos : tagged.start])
+        pieces.append(spoken)
+        pos = tagged.end
     pieces.append(text[pos:])
     return _say_left_digits("".join(pieces))
 

@@ -10,8 +10,8 @@ stem changes of possessives (қырық → қырқы, серіктестік �
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 BACK_VOWELS = frozenset("аоұыяёю")
 FRONT_VOWELS = frozenset("әеіөүэ")
@@ -43,9 +43,9 @@ COLLECTIVE = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Ending:
-    """A grammatical ending as an ordered tuple of morphemes.
+class Ending(NamedTuple):
+    """A grammatical ending as an ordered tuple of morphemes (a named tuple: immutable,
+    and hashed and compared fast, as part of the key of every spoken form).
 
     Morphemes: ``ord`` (ordinal), ``coll`` (collective), ``pl`` (plural), ``poss``
     (3rd person possessive), a case (``dat loc abl acc gen ins``), ``adj`` (-дық/-лық),

@@ -140,7 +140,8 @@ def _tag(text: str, lexicon: Lexicon | None) -> list[Tagged]:
                 pos = m.end()
                 continue
             tagged = found
-        tagged.start = max(tagged.start, pos)
+        if tagged.start < pos:
+            tagged.start = pos
         # a span stuck to a word (ЖАҢА$1, НАТО-ҚТЖ) is said as words of its own
         follows_spaced_span = bool(
             spans and spans[-1].end == tagged.start and spans[-1].tail.endswith(" ")

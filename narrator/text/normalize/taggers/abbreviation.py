@@ -41,7 +41,7 @@ def tag_caps(text: str, start: int, end: int, token: str) -> Tagged | None:
     one spelled by letter names."""
     entry = abbreviations().get(token) or mixed_case_in_capitals().get(token)
     if entry is None:
-        hyphenated = re.match(rf"{re.escape(token)}-[{LOWER}]+", text[start:])
+        hyphenated = re.compile(rf"{re.escape(token)}-[{LOWER}]+").match(text, start)
         if hyphenated and hyphenated.group(0) in abbreviations():
             token = hyphenated.group(0)
             end = start + len(token)

@@ -31,6 +31,11 @@ _NUMBER_ATOM_RE = re.compile(
     re.VERBOSE,
 )
 
+_GROUPING_RE = re.compile(r"[^0-9]+")
+_DIGIT_RUN_RE = re.compile(r"[0-9]+")
+# What may go on after a run of digits in one written number: grouping, a decimal part.
+_GOES_ON = frozenset(GROUP_SPACES + ".,")
+
 
 @cache
 def scale_re() -> re.Pattern[str]:
@@ -45,10 +50,16 @@ def sign_word(ch: str) -> str:
 
 def parse_atom(text: str, pos: int, sign: str = "") -> tuple[Number, int] | None:
     """One written number: its digits (grouping removed) and its decimal digits."""
-    m = _NUMBER_ATOM_RE.match(text, pos)
-    if m is None:
+    run = _DIGIT_RUN_RE.match(text, pos)
+    if run is None:
         return None
-    digits = "".join(ch for ch in m.group("int") if "0" <= ch <= "9")
+    if text[run.end() : run.end() + 1] not in _GOES_ON:
+        return Number(run.group(), None, sign), run.end()  # plain digits: the common case
+    m = _NUMBER_ATOM_RE.match(text, pos)
+    assert m is not None
+    digits = m.group("int")
+    if not digits.isdigit():  # grouped: 1 000 000, 1.000.000
+        digits = _GROUPING_RE.sub("", digits)
     return Number(digits, m.group("frac"), sign), m.end()
 
 

@@ -63,9 +63,35 @@ HOMOGLYPHS = str.maketrans(
 )  # fmt: skip
 
 
+_Trie = dict[str, "_Trie"]
+
+
 def alternation(words: list[str]) -> str:
-    """A regex alternation of ``words``, longest first, so that the longest one wins."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    """A regex alternation of ``words`` in which the longest one that fits wins.
+
+    Written as a trie (ж(?:\\.(?:б\\.|т\\.б\\.)?|...)): the regex engine then tests one
+    branch per letter instead of every word in turn. Longer continuations come before
+    the end of a word, so backtracking tries the words longest first, as a flat
+    longest-first alternation would. Under IGNORECASE the words must not differ only
+    in case.
+    """
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: _Trie) -> str:
+    branches = [re.escape(ch) + _trie_pattern(child) for ch, child in node.items() if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" not in node:
+        return body
+    return ("(?:" + body + ")" if len(branches) == 1 and len(body) > 1 else body) + "?"
 
 
 def is_sign(written: str) -> bool:
@@ -95,16 +121,22 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
     after_dot = "" if at_boundary else r"(?<!\.)"
     after_digit_or_hyphen = "" if at_boundary else rf"(?<=[{HYPHENS}0-9])"
     # Every branch starts with one of these characters; the look-ahead lets the regex
-    # engine skip plain letters quickly (the branches themselves open with look-behinds).
-    first = sorted({ch for word in listed for ch in word[:1]})
+    # engine skip plain letters quickly. A lowercase letter can only start a listed
+    # abbreviation, which never follows a letter or a full stop: checked here once, so
+    # that the letters inside words fail at once instead of in every branch.
+    first = {ch for word in listed for ch in word[:1]}
+    lower_first = sorted(ch for ch in first if re.fullmatch(f"[{LOWER}]", ch))
     starts = (
         "0-9" + LATIN_LETTERS + UPPER + re.escape(MINUS_SIGNS + "+" + CURRENCY_SIGNS + "№%‰±½¼¾⅓⅔°℃&²³#@")
-        + "".join(re.escape(ch) for ch in first)
+        + "".join(re.escape(ch) for ch in sorted(first - set(lower_first)))
     )  # fmt: skip
+    word_start = "" if at_boundary else rf"(?<![{LATIN_LETTERS}{CYRILLIC}.])"
     return re.compile(
         rf"""
-          (?=[{starts}])
+          (?=[{starts}]|{word_start}[{"".join(lower_first)}])
         (?:
+          (?![{LOWER}])  # only an abbreviation starts with a lowercase letter
+          (?:
           (?P<digit>[0-9])
         | (?P<sign>[{MINUS_SIGNS}+](?=[0-9]))
         | (?P<symbol>[{CURRENCY_SIGNS}№%‰±½¼¾⅓⅔°℃&²³#@]|\++(?![0-9]))
@@ -113,6 +145,7 @@ def candidate_re(*, at_boundary: bool = False) -> re.Pattern[str]:
             | {after_letter}[{UPPER}](?=[{HYPHENS}][0-9]))
         | (?P<latin>[{LATIN_LETTERS}])
         | (?P<caps>{after_letter}[{UPPER}]{{2,}}(?![{CYRILLIC}A-Za-z]))
+          )
         | (?P<abbreviation>{after_letter}{after_dot}
             (?:(?:{alternation(listed)}){NOT_BEFORE_LETTER}
             |(?:{mixed_case})(?![{LATIN_LETTERS}{UPPER}])))

@@ -5,7 +5,7 @@ verbs and adverbials, organisation names, sentence ends.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from narrator.text.normalize.endings import parse_ending
 from narrator.text.normalize.tables import months
@@ -74,6 +74,8 @@ def next_word(text: str, pos: int) -> tuple[str, int, int]:
     return m.group(1).lower(), m.start(1), m.end(1)
 
 
+# Word predicates are asked again and again for the same few words after numbers: cached.
+@lru_cache(maxsize=8192)
 def stem_and_rest(word: str, stem: str) -> str | None:
     """The ending after ``stem`` if ``word`` is ``stem`` plus an ending, else None."""
     if not word.startswith(stem):
@@ -84,12 +86,14 @@ def stem_and_rest(word: str, stem: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def is_month_word(word: str) -> bool:
     """Whether a word is a month name with or without an ending (мамырда)."""
     m = _month_re().match(word)
     return m is not None and (m.group(2) == "" or parse_ending(m.group(2)) is not None)
 
 
+@lru_cache(maxsize=4096)
 def is_possessed(word: str) -> bool:
     """Whether a word looks like a noun with a 3rd person possessive (президенті,
     төрағасының), not a verb, adjective or postposition."""

@@ -57,6 +57,8 @@ def _cue_before(text: str, start: int) -> str | None:
     return None if entry is None or "after" in entry.flags else entry.spoken
 
 
+_GROUP_JOINERS = frozenset(" \u00a0-")
+
 # What may stand between a cue word and its number.
 _GAP = " \u00a0:№#"
 
@@ -102,12 +104,14 @@ def match_identifier(text: str, start: int) -> Tagged | None:
     run = _DIGIT_RUN_RE.match(text, start)
     assert run is not None
     following = text[run.end() : run.end() + 1]
+    # more groups of digits follow (4400 4301): the only way to a card number
+    grouped = following in _GROUP_JOINERS and "0" <= text[run.end() + 1 : run.end() + 2] <= "9"
     cue = _cue_before(text, start)
     if (
         cue is None
         and following != "."
         and text[start] != "0"
-        and run.end() - start != 4
+        and (run.end() - start != 4 or not grouped)
         and "рейс" not in text[run.end() : run.end() + 8].lower()
     ):
         return None  # no cue, no shape of an identifier: the common case, decided fast

@@ -21,6 +21,9 @@ def currency_sign_after(text: str, pos: int) -> tuple[str, int] | None:
     return None
 
 
+_SPACES = frozenset(" \u00a0")
+
+
 @cache
 def _currency_word_re() -> re.Pattern[str]:
     return re.compile(
@@ -32,5 +35,7 @@ def _currency_word_re() -> re.Pattern[str]:
 def currency_word_after(text: str, pos: int) -> tuple[str, int] | None:
     """A currency name written out after the amount at ``pos`` (with its ending, which
     the word keeps as written), and where it ends."""
+    if text[pos : pos + 1] not in _SPACES:
+        return None  # the regex starts with a space: skipped for most numbers
     match = _currency_word_re().match(text, pos)
     return (match.group(1), match.end()) if match else None

@@ -53,9 +53,10 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
     first, pos, currency = parsed
     numbers = [first]
     joiner = "-"
-    first_percent = PERCENT_RE.match(text, pos)
-    if first_percent is not None and RANGE_DASH_RE.match(text, first_percent.end()):
-        pos = first_percent.end()  # 10%–15%: said once, after the range
+    percent_at = pos
+    percent = PERCENT_RE.match(text, pos)
+    if percent is not None and RANGE_DASH_RE.match(text, percent.end()):
+        pos = percent.end()  # 10%–15%: said once, after the range
     dash = RANGE_DASH_RE.match(text, pos)
     if dash is not None and not CLOCK_RE.match(text, dash.end()):
         second = parse_signed_atom(text, dash.end())
@@ -71,11 +72,14 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
     words = ""
     base_possessive = False
     scale = ""
-    percent = PERCENT_RE.match(text, pos)
+    if pos != percent_at:
+        percent = PERCENT_RE.match(text, pos)
     if percent is not None:
         cls, pos = "percent", percent.end()
     else:
-        scale_match = scale_re().match(text, pos)
+        # a scale word comes after a space: a number followed by an ending, a sign or
+        # punctuation skips the regex
+        scale_match = scale_re().match(text, pos) if text[pos : pos + 1] in _SPACES else None
         if scale_match is not None:
             scale = scales()[scale_match.group(1)].spoken
             pos = scale_match.end()
@@ -93,7 +97,7 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
                 currency, pos = sign
     if currency:
         cls, words = "money", currency
-    elif cls == "cardinal" and any(n.fraction is not None for n in numbers):
+    elif cls == "cardinal" and (first.fraction is not None or numbers[-1].fraction is not None):
         cls = "decimal"
     if cls == "cardinal" and len(numbers) == 2:
         cls = "range"
@@ -126,6 +130,7 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
 
 
 _DIGIT_RUN_RE = re.compile(r"[0-9]+")
+_SPACES = frozenset(" \u00a0\u202f")
 # The special shapes, by the character right after the first run of digits: only these
 # can match there, so a plain number (2025 жылы) tries none but the identifier.
 _SHAPES_AFTER: dict[str, tuple[Callable[[str, int], Tagged | None], ...]] = {
@@ -139,6 +144,8 @@ _SHAPES_AFTER: dict[str, tuple[Callable[[str, int], Tagged | None], ...]] = {
     "x": (match_dimension,),
 }
 _TIMES_SIGNS = "×хx"
+# Signs of the shapes above that stand between digits (250-10-20, 15.00, 3/4, 2:1).
+_SIGNS_BEFORE_DIGITS = frozenset("-.,/:")
 
 
 def _tag_special_number(text: str, start: int) -> Tagged | None:
@@ -164,6 +171,8 @@ def _tag_special_number(text: str, start: int) -> Tagged | None:
     following = text[run.end() : run.end() + 2]
     if following[:1] in " \u00a0":  # 9 × 9 м
         return match_dimension(text, start) if following[1:] in _TIMES_SIGNS else None
+    if following[:1] in _SIGNS_BEFORE_DIGITS and not "0" <= following[1:] <= "9":
+        return None  # 5-сынып, 2025. (no shape has a letter or a space after the sign)
     for match in _SHAPES_AFTER.get(following[:1], ()):
         tagged = match(text, start)
         if tagged is not None:

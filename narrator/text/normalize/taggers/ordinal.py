@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from narrator.text.normalize.endings import Ending, parse_ending
 from narrator.text.normalize.latin_fallback import LATIN_LETTERS
@@ -39,6 +40,9 @@ SEPARATE_WORDS = frozenset({"шақты", "шамасы", "шамасында"})
 GRADE_WORDS = frozenset({"сынып", "сыныб", "курс"})
 
 GRADE_HOLDERS = ("оқушы", "студент", "түлек", "бала")
+
+# Nothing but spaces up to the end of the line or of the text.
+_LINE_END_RE = re.compile(r"[ \t\u00a0]*(?:\n|\Z)")
 
 
 def goes_on_in_latin(text: str, pos: int) -> bool:
@@ -92,8 +96,9 @@ def classify_by_context(text: str, tagged: Tagged) -> None:
     """Make a plain number a year, a day of a month or a century from the next word."""
     assert tagged.amount is not None
     numbers = tagged.amount.numbers
-    if any(n.fraction is not None or n.sign for n in numbers):
-        return
+    for number in numbers:
+        if number.fraction is not None or number.sign:
+            return
     abbreviation = YEAR_ABBREVIATION_RE.match(text, tagged.end)
     if abbreviation is not None:
         written = abbreviation.group(1)
@@ -107,7 +112,7 @@ def classify_by_context(text: str, tagged: Tagged) -> None:
             tagged.cls = "ordinal"
         tagged.amount = as_ordinal(tagged.amount)
         tagged.end = after
-        if text[after:].lstrip(" \t\u00a0")[:1] in ("", "\n"):
+        if _LINE_END_RE.match(text, after):
             tagged.tail = "."  # the abbreviation's full stop also ended the sentence
         return
     word, _, word_end = next_word(text, tagged.end)
@@ -126,7 +131,7 @@ def classify_by_context(text: str, tagged: Tagged) -> None:
     if is_century_word(word) and all(1 <= v <= 30 for v in values):
         tagged.amount, tagged.cls = as_ordinal(tagged.amount), "ordinal"
         return
-    grade = next((w for w in GRADE_WORDS if word.startswith(w)), None)
+    grade = _grade_stem(word)
     if grade is not None and all(1 <= v <= 12 for v in values):
         following, _, _ = next_word(text, word_end)
         rest = stem_and_rest(word, grade)
@@ -139,6 +144,11 @@ def classify_by_context(text: str, tagged: Tagged) -> None:
         following, _, _ = next_word(text, word_end)
         if year_rest(following) is not None:
             tagged.amount, tagged.cls = as_ordinal(tagged.amount), "year"
+
+
+@lru_cache(maxsize=4096)
+def _grade_stem(word: str) -> str | None:
+    return next((w for w in GRADE_WORDS if word.startswith(w)), None)
 
 
 _LIST_SEPARATOR_RE = re.compile(r",[ \u00a0]*|[ \u00a0]+(?:және|немесе|мен|бен|пен)[ \u00a0]+")

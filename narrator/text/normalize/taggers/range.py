@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from narrator.text.normalize.semiotic import Tagged
 from narrator.text.normalize.taggers.common import CURRENCY_SIGNS, HYPHENS
@@ -22,4 +21,4 @@ def join_before_interval(text: str, tagged: Tagged) -> None:
         return
     word, _, _ = next_word(text, tagged.end)
     if word.startswith("аралығ"):
-        tagged.amount = replace(amount, join_with_particle=True)
+        tagged.amount = amount._replace(join_with_particle=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from narrator.text.normalize.semiotic import Amount, Number, Tagged
 from narrator.text.normalize.taggers.common import HYPHENS, take_particle, with_ending
@@ -87,4 +86,4 @@ def drop_clock_zero(text: str, tagged: Tagged) -> None:
     if next_word(text, tagged.end)[0].startswith(CLOCK_UNITS) or _CLOCK_WORD_BEFORE_RE.search(
         text, max(0, tagged.start - 8), tagged.start
     ):
-        tagged.amount = replace(amount, numbers=(replace(number, digits=number.digits[1]),))
+        tagged.amount = amount._replace(numbers=(number._replace(digits=number.digits[1]),))
