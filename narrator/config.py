@@ -181,6 +181,9 @@ class AudioSettings(_Section):
     """1 (mono) or 2 (stereo: the mono programme on both channels)."""
     bitrate_kbps: int = Field(default=112, ge=32, le=320)
     """MP3 bitrate (Apple: 96-128 kbps mono)."""
+    mp3_quality: int = Field(default=7, ge=0, le=9)
+    """LAME's algorithm quality, 0 (slowest) to 9. At 112 kbps speech measures the same
+    at 2, 5 and 7 (``benchmarks/bench_mp3_quality.py``), and 7 encodes twice as fast."""
     loudness_lufs: Annotated[Decibels, Field(ge=-40.0, le=-10.0)] | None = None
     """Integrated loudness target; default -19 LUFS mono, -16 LUFS stereo."""
     true_peak_dbtp: Annotated[Decibels, Field(ge=-12.0, le=0.0)] = -1.0

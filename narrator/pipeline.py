@@ -419,6 +419,7 @@ def produce(
         audio.room_tone_dbfs,
         audio.channels,
         audio.bitrate_kbps,
+        audio.mp3_quality,
     )
     # What the limiter and codec took from earlier runs of this kind (see history.py).
     history = LossHistory(

@@ -42,6 +42,15 @@ PCM_HEADROOM_DB = 0.1
 """Room for 16-bit dither and rounding."""
 _WRITE_BLOCK = 1 << 16
 """Frames per write: libvorbis overflows its stack on very long single writes."""
+_LAME_PROCESS = Path(__file__).with_name("lame_process.py")
+"""The encoder process: run as a script, so it needs nothing but ``lameenc``."""
+LAME_QUALITY = 7
+"""LAME's algorithm quality (0 slowest .. 9 fastest), the default of ``[audio]
+mp3_quality``. Measured on the seed article (174 s of speech, 112 kbps mono; see
+``benchmarks/bench_mp3_quality.py``): quality 2 took 1.86 s, 5 took 0.90 s and 7
+0.53 s, and their noise against the speech's own critical bands is the same within a
+point, while 96 kbps at any quality is six points worse: at this bitrate the bits, not
+LAME's noise shaping, decide."""
 
 
 def format_for(path: Path, requested: str | None = None) -> str:
@@ -107,6 +116,7 @@ class Encoder:
         channels: int,
         *,
         bitrate_kbps: int = 112,
+        quality: int = LAME_QUALITY,
         name: Path | None = None,
     ) -> None:
         self.fmt = fmt
@@ -126,7 +136,7 @@ class Encoder:
             if fmt == "mp3" and isinstance(target, Path):
                 # LAME holds the GIL while it works: in a process of its own it encodes
                 # on another core while this one limits the next blocks.
-                settings = (sample_rate, channels, bitrate_kbps, LAME_QUALITY, target)
+                settings = (sample_rate, channels, bitrate_kbps, quality, target)
                 self._process = subprocess.Popen(
                     [sys.executable, str(_LAME_PROCESS), *map(str, settings)],
                     stdin=subprocess.PIPE,
@@ -135,7 +145,7 @@ class Encoder:
                 self._handle = self._process.stdin
             elif fmt == "mp3" and not isinstance(target, Path):
                 self._handle = target
-                self._lame = _lame_encoder(sample_rate, channels, bitrate_kbps)
+                self._lame = _lame_encoder(sample_rate, channels, bitrate_kbps, quality)
             else:
                 self._sound = sf.SoundFile(
                     target, "w", sample_rate, channels, self._subtype, format=container
@@ -212,22 +222,14 @@ class Encoder:
         return np.rint(scaled).astype(np.int16)
 
 
-_LAME_PROCESS = Path(__file__).with_name("lame_process.py")
-"""The encoder process: run as a script, so it needs nothing but ``lameenc``."""
-LAME_QUALITY = 5
-"""LAME's algorithm quality (0 best .. 9 fastest). Measured here on 162 s of speech at
-112 kbps: quality 2 took 1.31 s, 5 took 0.66 s, 7 took 0.39 s, libsndfile's LAME 1.79 s;
-5 is LAME's own recommended default, and the difference to 2 is not audible on speech."""
-
-
-def _lame_encoder(sample_rate: int, channels: int, bitrate_kbps: int) -> Any:
+def _lame_encoder(sample_rate: int, channels: int, bitrate_kbps: int, quality: int) -> Any:
     import lameenc
 
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(bitrate_kbps)
     encoder.set_in_sample_rate(sample_rate)
     encoder.set_channels(channels)
-    encoder.set_quality(LAME_QUALITY)
+    encoder.set_quality(quality)
     return encoder
 
 
@@ -263,7 +265,11 @@ def headroom_for(fmt: str) -> float:
 
 
 def codec_loudness_shift(
-    excerpt: np.ndarray, sample_rate: int, fmt: str, bitrate_kbps: int
+    excerpt: np.ndarray,
+    sample_rate: int,
+    fmt: str,
+    bitrate_kbps: int,
+    quality: int = LAME_QUALITY,
 ) -> float:
     """How much ``fmt`` changes the loudness of ``excerpt`` (LU; 0 for PCM formats).
 
@@ -278,7 +284,9 @@ def codec_loudness_shift(
     buffer = io.BytesIO()
     buffer.name = f"probe{FORMATS[fmt][2]}"
     channels = 1 if excerpt.ndim == 1 else excerpt.shape[1]
-    encoder = Encoder(buffer, fmt, sample_rate, channels, bitrate_kbps=bitrate_kbps)
+    encoder = Encoder(
+        buffer, fmt, sample_rate, channels, bitrate_kbps=bitrate_kbps, quality=quality
+    )
     encoder.write(excerpt)
     encoder.close()
     buffer.seek(0)

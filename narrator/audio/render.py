@@ -18,7 +18,13 @@ from pathlib import Path
 import numpy as np
 
 from narrator.audio.assemble import Mixer
-from narrator.audio.export import Encoder, codec_loudness_shift, headroom_for, measure_file
+from narrator.audio.export import (
+    LAME_QUALITY,
+    Encoder,
+    codec_loudness_shift,
+    headroom_for,
+    measure_file,
+)
 from narrator.audio.history import LossHistory, LoudnessLoss
 from narrator.audio.loudness import integrated_loudness
 from narrator.audio.master import Limiter, MasteringReport, RoomTone
@@ -47,6 +53,7 @@ class Targets:
     room_tone_dbfs: float
     channels: int = 1
     bitrate_kbps: int = 112
+    mp3_quality: int = LAME_QUALITY
 
 
 @dataclass(frozen=True)
@@ -81,7 +88,13 @@ def render(
     limiter = Limiter(rate, ceiling_dbtp)
     tone = RoomTone(rate, programme.gaps, targets.room_tone_dbfs)
     encoder = Encoder(
-        path, targets.fmt, rate, targets.channels, bitrate_kbps=targets.bitrate_kbps, name=name
+        path,
+        targets.fmt,
+        rate,
+        targets.channels,
+        bitrate_kbps=targets.bitrate_kbps,
+        quality=targets.mp3_quality,
+        name=name,
     )
     position = 0
 
@@ -159,7 +172,9 @@ def planned_gain(
         return gain_db
     limited = _limited(probe, rate, gain_db, ceiling)
     encoded = np.column_stack([limited] * targets.channels) if targets.channels > 1 else limited
-    codec = codec_loudness_shift(encoded, rate, targets.fmt, targets.bitrate_kbps)
+    codec = codec_loudness_shift(
+        encoded, rate, targets.fmt, targets.bitrate_kbps, targets.mp3_quality
+    )
     corrected = gain_db
     for _ in range(2):
         after = integrated_loudness(_limited(probe, rate, corrected, ceiling), rate)
