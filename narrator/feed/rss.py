@@ -15,7 +15,6 @@ from datetime import datetime
 from email.utils import format_datetime
 from urllib.parse import quote
 
-from narrator import __version__
 from narrator.feed.episodes import Episode
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
@@ -97,6 +96,8 @@ def render_feed(channel: Channel, episodes: list[Episode], updated: datetime | N
     _add(ch, "link", channel.link)
     _add(ch, "description", channel.description)
     _add(ch, "language", channel.language)
+    from narrator import __version__
+
     _add(ch, "generator", f"narrator {__version__}")
     if updated is not None:
         _add(ch, "lastBuildDate", rfc2822(updated))

@@ -38,9 +38,6 @@ from functools import cache
 from importlib import resources
 from xml.etree.ElementTree import Element
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, fromstring
-
 from narrator.errors import InputError
 from narrator.text.document import (
     BREAK_STRENGTHS,
@@ -270,6 +267,10 @@ def parse_ssml(text: str, source: str) -> Document:
     Breaks, rates and x-espeak phonemes are marks in the paragraphs' text (see
     :mod:`narrator.text.document`).
     """
+    # defusedxml is imported here: only SSML input needs it (start-up time)
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
     try:
         root = fromstring(
             text.encode("utf-8", "surrogatepass"),
