@@ -101,7 +101,7 @@ def main(argv: list[str]) -> None:
                     placeholder = frame_length(bytes([first[0], first[1], first[2] & ~2, first[3]]))
                     out.write(bytes(placeholder))
                 out.write(encoded)
-            last = encoder.flush()
+            last = encoder.flush() if samples else b""  # LAME refuses to flush nothing
             if not first and len(last) >= 4:  # a stream shorter than LAME's first frame
                 first = bytes(last[:4])
                 placeholder = frame_length(bytes([first[0], first[1], first[2] & ~2, first[3]]))

@@ -147,12 +147,13 @@ class Limiter:
         if self._skip:
             dropped = min(self._skip, len(reduction))
             reduction, self._skip = reduction[dropped:], self._skip - dropped
-        frames = self._audio[: len(reduction)]
+        frames = self._audio[: len(reduction)].copy()
         self._audio = self._audio[len(reduction) :]
-        if not reduction.any():
-            return frames.copy()
-        gain = np.power(10.0, -reduction / 20).astype(np.float32)
-        return frames * (gain if frames.ndim == 1 else gain[:, None])
+        touched = np.flatnonzero(reduction)
+        if len(touched):
+            gain = np.power(10.0, -reduction[touched] / 20).astype(np.float32)
+            frames[touched] *= gain if frames.ndim == 1 else gain[:, None]
+        return frames
 
     def _reduction(self, need: np.ndarray) -> np.ndarray:
         """The smoothed reduction (dB) for each new need value, carrying the state.

@@ -57,3 +57,9 @@ def test_the_frame_arithmetic() -> None:
 
 def test_the_tag_checksum_is_lames_crc16() -> None:
     assert _crc16(b"123456789") == 0xBB3D  # the CRC-16/ARC check value
+
+
+def test_nothing_to_encode_gives_an_empty_file_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "empty.mp3"
+    encode(np.zeros(0, dtype=np.float32), 44100, path, "mp3")
+    assert path.read_bytes() == b""
