@@ -184,16 +184,7 @@ class PiperVoice(Voice):
         read_piper_config(config_path)  # a bad value is one line here, not deep in Piper
         use_cuda = gpu and _cuda_available(voice_id)
         try:
-            piper = piper_cls.load(model_path, config_path, use_cuda=use_cuda)
-            if threads is not None:
-                import onnxruntime
-
-                options = onnxruntime.SessionOptions()
-                options.intra_op_num_threads = threads
-                options.inter_op_num_threads = 1
-                piper.session = onnxruntime.InferenceSession(
-                    str(model_path), sess_options=options, providers=piper.session.get_providers()
-                )
+            piper = _load_piper(piper_cls, model_path, config_path, use_cuda, threads)
         except Exception as exc:  # onnxruntime and JSON errors have no common base
             raise VoiceError(
                 f"Piper voice {voice_id!r} does not load from {model_path}: {first_line(exc)}"
@@ -286,6 +277,36 @@ class PiperVoice(Voice):
                 shown,
                 text[:60],
             )
+
+
+def _load_piper(
+    piper_cls: Any, model_path: Path, config_path: Path, use_cuda: bool, threads: int | None
+) -> Any:
+    """Piper's voice, as ``PiperVoice.load`` makes it, on a session of narrator's options.
+
+    Its intra-op threads sleep when they run out of work instead of spinning: pass 2
+    (the limiter, LAME) runs on the same cores while the voice speaks, and spinning
+    threads would take that time from it for nothing. ``threads`` caps the intra-op
+    threads (None: one per core).
+    """
+    import onnxruntime
+    from piper.config import PiperConfig
+
+    options = onnxruntime.SessionOptions()
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    if threads is not None:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+    providers: list[Any] = (
+        [("CUDAExecutionProvider", {"cudnn_conv_algo_search": "HEURISTIC"})]
+        if use_cuda
+        else ["CPUExecutionProvider"]
+    )
+    config = json.loads(config_path.read_text("utf-8"))
+    session = onnxruntime.InferenceSession(
+        str(model_path), sess_options=options, providers=providers
+    )
+    return piper_cls(config=PiperConfig.from_dict(config), session=session)
 
 
 def _cuda_available(voice_id: str) -> bool:
