@@ -24,6 +24,7 @@ from narrator.audio.loudness import LoudnessMeter, combined_loudness
 from narrator.audio.master import MasteringReport
 from narrator.audio.programme import Programme
 from narrator.audio.render import (
+    BACKGROUND_AFTER_S,
     EARLY_AFTER_S,
     EARLY_MIN_REMAINING_S,
     EarlyRender,
@@ -482,6 +483,7 @@ def produce(
                     targets,
                     name=output,
                     history=history,
+                    background=remaining >= BACKGROUND_AFTER_S,
                 )
 
         spoken = synthesise(

@@ -123,6 +123,7 @@ class Encoder:
         bitrate_kbps: int = 112,
         quality: int = LAME_QUALITY,
         name: Path | None = None,
+        nice: int = 0,
     ) -> None:
         self.fmt = fmt
         self.name = name or (target if isinstance(target, Path) else Path(fmt))
@@ -141,7 +142,7 @@ class Encoder:
             if fmt == "mp3" and isinstance(target, Path):
                 # LAME holds the GIL while it works: in a process of its own it encodes
                 # on another core while this one limits the next blocks.
-                settings = (sample_rate, channels, bitrate_kbps, quality, target)
+                settings = (sample_rate, channels, bitrate_kbps, quality, target, nice)
                 self._process = subprocess.Popen(
                     [sys.executable, str(_LAME_PROCESS), *map(str, settings)],
                     stdin=subprocess.PIPE,

@@ -1,6 +1,6 @@
 """A LAME encoder in a process of its own: 16-bit PCM on stdin, an MP3 file out.
 
-Run as a script (``python lame_process.py RATE CHANNELS KBPS QUALITY PATH``), not as a
+Run as a script (``python lame_process.py RATE CHANNELS KBPS QUALITY PATH NICE``), not as a
 module of the package, so that it starts in milliseconds: it needs only ``lameenc``.
 LAME holds the interpreter while it works; in its own process it encodes on another
 core while the parent limits the next blocks.
@@ -15,6 +15,7 @@ come first and the duration is estimated from the file size.
 
 from __future__ import annotations
 
+import os
 import struct
 import sys
 
@@ -83,7 +84,9 @@ def info_frame(first: bytes, frames: int, stream_bytes: int, samples: int) -> by
 def main(argv: list[str]) -> None:
     import lameenc
 
-    rate, channels, bitrate, quality, path = argv
+    rate, channels, bitrate, quality, path, nice = argv
+    if int(nice):
+        os.nice(int(nice))  # see narrator.audio.render.EarlyRender
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(int(bitrate))
     encoder.set_in_sample_rate(int(rate))

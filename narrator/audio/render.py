@@ -9,8 +9,10 @@ corrected by what was measured, and the run says so.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
+import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,11 +79,13 @@ def render(
     name: Path | None = None,
     follow: bool = False,
     stop: threading.Event | None = None,
+    nice: int = 0,
 ) -> None:
     """Encode the programme into ``path``: mix, gain, limit, room tone, channels.
 
     With ``follow``, blocks are taken as pass 1 appends them, until the spool is
-    finished. Setting ``stop`` abandons the file.
+    finished. Setting ``stop`` abandons the file. ``nice`` lowers the encoder's
+    priority (see :class:`EarlyRender`).
     """
     rate = programme.sample_rate
     gain = np.float32(10 ** (gain_db / 20))
@@ -95,6 +99,7 @@ def render(
         bitrate_kbps=targets.bitrate_kbps,
         quality=targets.mp3_quality,
         name=name,
+        nice=nice,
     )
     position = 0
 
@@ -275,6 +280,9 @@ one voice's integrated loudness is within about 0.1 LU of the whole programme's.
 EARLY_MIN_REMAINING_S = 0.2
 """Pass 2 starts early only when synthesis is expected to take at least this much longer
 (the encoder then works on the other core while the voice speaks)."""
+BACKGROUND_AFTER_S = 2.0
+"""Pass 2 runs at a lower priority when synthesis is expected to take this much longer."""
+BACKGROUND_NICE = 10
 EARLY_TOLERANCE_LU = LOUDNESS_TOLERANCE_LU
 """How far the final loudness may be from the one pass 2 started with, for its file to
 be kept (it is still checked against the targets when decoded)."""
@@ -285,8 +293,11 @@ class EarlyRender:
     the gain planned from the speech measured so far.
 
     A slow (neural) voice leaves the cores idle between its calls; mastering and
-    encoding fill them, so the file is nearly done when the last sentence is. When the
-    final loudness differs from the one it started with, the file is made again.
+    encoding fill them, so the file is nearly done when the last sentence is. With
+    ``background`` (synthesis has long to go) pass 2 runs at a lower priority: the
+    voice's threads, which split each step between the cores and wait for the slowest,
+    are then never held up by it. When the final loudness differs from the one it
+    started with, the file is made again.
     """
 
     def __init__(
@@ -299,8 +310,10 @@ class EarlyRender:
         *,
         name: Path | None = None,
         history: LossHistory | None = None,
+        background: bool = False,
     ) -> None:
         self.speech_lufs = speech_lufs
+        self.nice = BACKGROUND_NICE if background else 0
         mixer = Mixer(programme, speech_lufs)
         self.gain_db = planned_gain(spool, mixer, speech_lufs, targets, history)
         self._error: BaseException | None = None
@@ -322,6 +335,9 @@ class EarlyRender:
         targets: Targets,
         name: Path | None,
     ) -> None:
+        if self.nice:
+            with contextlib.suppress(OSError, AttributeError):  # Linux: per thread
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.nice)
         try:
             render(
                 spool,
@@ -334,6 +350,7 @@ class EarlyRender:
                 name=name,
                 follow=True,
                 stop=self._stop,
+                nice=self.nice,
             )
         except BaseException as exc:  # handed to the main thread in join()
             self._error = exc
