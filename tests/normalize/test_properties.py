@@ -171,6 +171,7 @@ def test_long_digit_strings(text: str) -> None:
 FUZZ_FOUND = (
     "⩺һП4239 ²92३०٤٩ şPİnxa¼|«[#[",  # "[#[" became "[[", which a second pass broke up
     "\u0ec5>[#[/’)% YAvğGöRM",
+    "ЕАЭО |,(?&1 сыныпқа MВKBxH ШИОҒічҢЮ5%-кеBBCƉҚР ",  # a letter with no name, spelled
     "ЕАЭО αΑ٩+7 727 250 10 20РАХ ЩТ ۳3۲2۱ ",
     "#Қазақстан\U0001aa8e 1٧659٤#ҚазақстанŦ ПТхЗФЙёЕ ыүАйMégRHa°х",
     "בيनยγ本ทα4 500 ₸Ȣ АҚШ",

@@ -62,7 +62,7 @@ def handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
             caps = tag_caps(text, word_start, end, fixed) if is_caps(fixed) else None
             return caps or _mixed(text, word_start, end, fixed)
         if word.isupper():  # an acronym in mixed scripts: spell every letter
-            return _mixed(text, word_start, end, "-".join(_letter_name(ch) for ch in fixed))
+            return _mixed(text, word_start, end, _spelled(fixed))
         # Only the Latin runs are rewritten: the Cyrillic letters keep their case, and a
         # letter the Latin reader cannot say stays as written, so that the same word
         # glued to other letters on a second pass reads the same.
@@ -104,6 +104,19 @@ def _read_run_lowercase(run: re.Match[str]) -> str:
     when the reader cannot say it (Ȣ)."""
     spoken = read_latin(run.group(0))
     return run.group(0) if _LATIN_RUN_RE.search(spoken) else spoken.lower()
+
+
+def _spelled(letters: str) -> str:
+    """An acronym's letter names joined by hyphens; a letter that has none and is kept
+    as written stands apart, as a second pass would set it (ве-ве-эс Ɖ қа-эр)."""
+    words: list[list[str]] = [[]]
+    for letter in letters:
+        name = _letter_name(letter)
+        if _LATIN_RUN_RE.search(name):
+            words += [[name], []]
+        else:
+            words[-1].append(name)
+    return " ".join("-".join(word) for word in words if word)
 
 
 def _letter_name(letter: str) -> str:
