@@ -10,6 +10,7 @@ from narrator.text.normalize.roman import roman_value
 from narrator.text.normalize.semiotic import Amount, Number, Tagged
 from narrator.text.normalize.tables import regnal_names
 from narrator.text.normalize.taggers.common import (
+    CYRILLIC,
     ENDING_RE,
     HYPHENS,
     LOWER,
@@ -37,6 +38,7 @@ ROMAN_BEFORE = (
 NUMBER_WORDS = frozenset((*ONES, *TENS[1:], "жүз", *(name for _, name in SCALES)))
 
 _ROMAN_RE = re.compile(r"[IVXLCDMІХ]+")
+_LETTERS_RE = re.compile(rf"[{CYRILLIC}]+")
 
 
 def is_roman_context(text: str, start: int, end: int, token: str) -> bool:
@@ -44,7 +46,9 @@ def is_roman_context(text: str, start: int, end: int, token: str) -> bool:
     word, _, _ = next_word(text, end)
     if is_century_word(word) or YEAR_ABBREVIATION_RE.match(text, end):
         return True
-    if word.startswith(ROMAN_BEFORE) and word != "тоқсан":  # bare тоқсан is the number 90
+    letters = _LETTERS_RE.match(word)
+    # bare тоқсан is the number 90, whatever is stuck to it (тоқсанב from 90ב)
+    if word.startswith(ROMAN_BEFORE) and (letters and letters.group(0)) != "тоқсан":
         return True
     latin = token.translate(str.maketrans("ХІ", "XI"))
     if set(latin) <= set("IVX") and len(token) > 1:
