@@ -13,6 +13,7 @@ import contextlib
 import logging
 import math
 import os
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -335,8 +336,10 @@ class EarlyRender:
         targets: Targets,
         name: Path | None,
     ) -> None:
-        if self.nice:
-            with contextlib.suppress(OSError, AttributeError):  # Linux: per thread
+        # Linux only: there a thread's id is a "process" setpriority takes; elsewhere it
+        # could name another process.
+        if self.nice and sys.platform == "linux":
+            with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self.nice)
         try:
             render(
