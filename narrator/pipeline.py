@@ -522,7 +522,12 @@ def produce(
                 encoded_with = early.gain_db
                 mixer = Mixer(programme, early.speech_lufs)
             else:
-                log.info("the loudness moved after pass 2 started early; mastering again")
+                log.info(
+                    "the loudness moved after pass 2 started early (%.2f -> %.2f LUFS); "
+                    "mastering again",
+                    early.speech_lufs,
+                    speech.loudness,
+                )
         rendered = master_to_file(
             spool,
             programme,

@@ -1,10 +1,13 @@
 """Pass 2 started while synthesis goes on: the encoder works with the gain measured on the
-first half-minute of speech, and the file is kept only when the final loudness agrees
+first 45 seconds of speech, and the file is kept only when the final loudness agrees
 (and the decoded file meets the targets); otherwise it is mastered again."""
 
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -62,3 +65,35 @@ def test_when_the_loudness_moves_the_early_file_is_made_again(
     assert made.loudness_lufs == pytest.approx(-19.0, abs=0.2)
     assert made.true_peak_dbtp <= -1.0
     assert not list(tmp_path.glob("*.tmp*")) and not list(tmp_path.glob(".*"))
+
+
+def test_an_early_pass_2_in_the_background_makes_the_same_file(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a lower priority (a slow voice has long to go): the encoder process really
+    runs re-niced, and the file is the same."""
+    monkeypatch.setattr(pipeline, "BACKGROUND_AFTER_S", 0.0)
+    seen: list[int] = []
+    original = render.Encoder.__init__
+
+    def spy(self: render.Encoder, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        early = threading.current_thread().name == "narrator-pass-2"
+        if early and self._process is not None:  # it waits for its input: it cannot end
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                niceness = os.getpriority(os.PRIO_PROCESS, self._process.pid) - base
+                if niceness:
+                    break
+                time.sleep(0.01)
+            seen.append(niceness)
+
+    base = os.getpriority(os.PRIO_PROCESS, 0)
+
+    monkeypatch.setattr(render.Encoder, "__init__", spy)
+    made, lines = _produce(tmp_path / "out.mp3", caplog, monkeypatch, early=True)
+    assert any(STARTED in line for line in lines)
+    assert seen[:1] == [render.BACKGROUND_NICE]
+    assert made.encodes == 1
+    assert made.loudness_lufs == pytest.approx(-19.0, abs=0.2)
+    assert made.true_peak_dbtp <= -1.0
