@@ -1,5 +1,5 @@
 """Pass 2 started while synthesis goes on: the encoder works with the gain measured on the
-first 45 seconds of speech, and the file is kept only when the final loudness agrees
+first 30 seconds of speech, and the file is kept only when the final loudness agrees
 (and the decoded file meets the targets); otherwise it is mastered again."""
 
 from __future__ import annotations
