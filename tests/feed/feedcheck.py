@@ -116,6 +116,22 @@ def cli_env(**extra: str) -> dict[str, str]:
     return {**os.environ, "COLUMNS": "200", **extra}
 
 
+def build_args(sources: Path | str, out: Path, *extra: str) -> list[str]:
+    """The arguments of a quiet ``feed build`` from ``sources`` into ``out``."""
+    return [
+        "feed",
+        "build",
+        "--sources",
+        str(sources),
+        "--out",
+        str(out),
+        "--base-url",
+        BASE_URL,
+        "--quiet",
+        *extra,
+    ]
+
+
 def narrator(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real command line, as cron would."""
     return subprocess.run(

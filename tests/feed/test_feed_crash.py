@@ -21,6 +21,7 @@ from tests.feed.feedcheck import (
     BASE_URL,
     NARRATOR,
     NOW,
+    build_args,
     check_published,
     cli_env,
     make_station,
@@ -43,24 +44,9 @@ def _article(sources: Path, number: int) -> None:
     )
 
 
-def _build_args(sources: Path, out: Path, *extra: str) -> list[str]:
-    return [
-        "feed",
-        "build",
-        "--sources",
-        str(sources),
-        "--out",
-        str(out),
-        "--base-url",
-        BASE_URL,
-        "--quiet",
-        *extra,
-    ]
-
-
 def _start(sources: Path, out: Path, cache: Path, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [*NARRATOR, *_build_args(sources, out, *extra)],
+        [*NARRATOR, *build_args(sources, out, *extra)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
@@ -101,7 +87,7 @@ def test_killed_builds_never_break_the_feed(tmp_path: Path) -> None:
     print(f"seed {seed}: {killed} of {RUNS} builds killed (last whole run {full_run:.1f} s)")
     assert killed >= RUNS // 3, f"seed {seed}: only {killed} runs were killed"
 
-    final = narrator(*_build_args(sources, out), env={"NARRATOR_CACHE_DIR": str(cache)})
+    final = narrator(*build_args(sources, out), env={"NARRATOR_CACHE_DIR": str(cache)})
     assert final.returncode == 0, final.stderr
     parsed = check_published(out)
     state = load_state(out)
@@ -135,7 +121,7 @@ def test_a_build_that_cannot_wait_exits_clearly(tmp_path: Path) -> None:
     _article(sources, 1)
     with BuildLock(out, 0):
         result = narrator(
-            *_build_args(sources, out, "--lock-timeout", "0.5"),
+            *build_args(sources, out, "--lock-timeout", "0.5"),
             env={"NARRATOR_CACHE_DIR": str(cache)},
         )
     assert result.returncode == 75

@@ -15,6 +15,7 @@ from narrator.feed.episodes import load_state
 from tests.feed.feedcheck import (
     BASE_URL,
     NOW,
+    build_args,
     check_published,
     copy_articles,
     make_station,
@@ -34,18 +35,7 @@ def _build(
     settings = '[feed]\nlink = "https://radio.example.kz/"\n' if link else ""
     station.write_text('[station]\nname = "Тест радиосы"\n' + settings, "utf-8")
     result = narrator(
-        "feed",
-        "build",
-        "--station",
-        str(station),
-        "--sources",
-        str(sources),
-        "--out",
-        str(out),
-        "--base-url",
-        BASE_URL,
-        "--quiet",
-        *extra,
+        *build_args(sources, out, "--station", str(station), *extra),
         env={"NARRATOR_CACHE_DIR": str(cache)},
     )
     assert "Traceback" not in result.stderr, result.stderr

@@ -15,7 +15,7 @@ import pytest
 
 from narrator.errors import InputError
 from narrator.feed.sources import SourceLimits, fetch, read_sources
-from tests.feed.feedcheck import BASE_URL, narrator
+from tests.feed.feedcheck import build_args, narrator
 
 Respond = Callable[[http.server.BaseHTTPRequestHandler], None]
 
@@ -73,17 +73,7 @@ def test_a_dripping_source_is_cut_off_at_the_total_deadline(tmp_path: Path) -> N
     with _server(_drip) as url:
         started = time.monotonic()
         result = narrator(
-            "feed",
-            "build",
-            "--station",
-            str(station),
-            "--sources",
-            f"{url}/feed.rss",
-            "--out",
-            str(tmp_path / "out"),
-            "--base-url",
-            BASE_URL,
-            "--quiet",
+            *build_args(f"{url}/feed.rss", tmp_path / "out", "--station", str(station))
         )
         elapsed = time.monotonic() - started
     assert result.returncode == 2
