@@ -18,6 +18,10 @@ from __future__ import annotations
 import os
 import struct
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import BinaryIO
 
 ENCODER_DELAY = 576
 """Samples of priming LAME puts before the first input sample (decoders add their own 529)."""
@@ -55,13 +59,34 @@ def _crc16(data: bytes, crc: int = 0) -> int:
     return crc
 
 
+def _unpadded(header: bytes) -> bytes:
+    """A frame header with its padding slot cleared (the info frame has none)."""
+    return bytes([header[0], header[1], header[2] & ~0x02, header[3]])
+
+
+def count_frames(stream: BinaryIO, start: int, *, block_bytes: int = 1 << 20) -> int:
+    """The Layer III frames in ``stream`` from byte ``start`` on, read in blocks (an
+    hour's programme is tens of megabytes)."""
+    stream.seek(start)
+    frames, skip, tail = 0, 0, b""
+    while block := stream.read(block_bytes):
+        data, position = tail + block, skip
+        while position + 4 <= len(data):
+            length = frame_length(data[position : position + 4])
+            if not length:
+                return frames
+            frames, position = frames + 1, position + length
+        skip, tail = max(0, position - len(data)), data[position:]
+    return frames
+
+
 def info_frame(first: bytes, frames: int, stream_bytes: int, samples: int) -> bytes:
     """The info tag frame for a CBR stream whose first audio frame header is ``first``.
 
     ``frames`` and ``stream_bytes`` count the audio frames after this one (the bytes
     include this frame), and ``samples`` the input samples per channel.
     """
-    header = bytes([first[0], first[1], first[2] & ~0x02, first[3]])  # no padding slot
+    header = _unpadded(first)
     size = frame_length(header)
     mpeg1, mono = (header[1] >> 3) & 3 == 3, header[3] >> 6 == 3
     side_info = (17 if mono else 32) if mpeg1 else (9 if mono else 17)
@@ -85,41 +110,34 @@ def main(argv: list[str]) -> None:
     import lameenc
 
     rate, channels, bitrate, quality, path, nice = argv
-    if int(nice):
-        os.nice(int(nice))  # see narrator.audio.render.EarlyRender
+    # The niceness asked for, whatever was inherited (a re-niced thread spawned this).
+    if int(nice) > os.nice(0):
+        os.nice(int(nice) - os.nice(0))
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(int(bitrate))
     encoder.set_in_sample_rate(int(rate))
     encoder.set_channels(int(channels))
     encoder.set_quality(int(quality))
     frame_bytes = 2 * int(channels)
-    samples, first, placeholder = 0, b"", 0
+    samples, first = 0, b""
     try:
         with open(path, "w+b") as out:
+
+            def write(encoded: bytes) -> None:
+                nonlocal first
+                if not first and len(encoded) >= 4:  # room for the info frame, first
+                    first = bytes(encoded[:4])
+                    out.write(bytes(frame_length(_unpadded(first))))
+                out.write(encoded)
+
             while chunk := sys.stdin.buffer.read(1 << 18):
                 samples += len(chunk) // frame_bytes
-                encoded = encoder.encode(chunk)
-                if not first and len(encoded) >= 4:
-                    first = bytes(encoded[:4])
-                    placeholder = frame_length(bytes([first[0], first[1], first[2] & ~2, first[3]]))
-                    out.write(bytes(placeholder))
-                out.write(encoded)
-            last = encoder.flush() if samples else b""  # LAME refuses to flush nothing
-            if not first and len(last) >= 4:  # a stream shorter than LAME's first frame
-                first = bytes(last[:4])
-                placeholder = frame_length(bytes([first[0], first[1], first[2] & ~2, first[3]]))
-                out.write(bytes(placeholder))
-            out.write(last)
-            if not placeholder:
+                write(encoder.encode(chunk))
+            write(encoder.flush() if samples else b"")  # LAME refuses to flush nothing
+            if not first:
                 return
             stream_bytes = out.tell()
-            out.seek(placeholder)
-            audio = out.read()
-            frames, position = 0, 0
-            while position < len(audio) and (
-                length := frame_length(audio[position : position + 4])
-            ):
-                frames, position = frames + 1, position + length
+            frames = count_frames(out, frame_length(_unpadded(first)))
             out.seek(0)
             out.write(info_frame(first, frames, stream_bytes, samples))
     except OSError as exc:

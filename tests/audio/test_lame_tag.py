@@ -3,6 +3,8 @@ decoded file has exactly the samples that were encoded, where they were encoded.
 
 from __future__ import annotations
 
+import io
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +13,7 @@ import soundfile as sf
 from mutagen.mp3 import MP3, BitrateMode
 
 from narrator.audio.export import encode
-from narrator.audio.lame_process import _crc16, frame_length, samples_per_frame
+from narrator.audio.lame_process import _crc16, count_frames, frame_length, samples_per_frame
 
 
 def _tone(frames: int, rate: int, channels: int) -> np.ndarray:
@@ -53,6 +55,16 @@ def test_the_frame_arithmetic() -> None:
     assert frame_length(mpeg2) == 208 and samples_per_frame(mpeg2) == 576
     for not_a_frame in (b"ID3\x04", b"\xff\xfb", bytes.fromhex("fffbf0c4"), b"\x00" * 4):
         assert frame_length(not_a_frame) == 0
+
+
+def test_frames_are_counted_alike_whatever_blocks_they_are_read_in(tmp_path: Path) -> None:
+    path = tmp_path / "x.mp3"
+    encode(_tone(44100 * 3, 44100, 1), 44100, path, "mp3")
+    data = path.read_bytes()
+    tagged = struct.unpack(">I", data[29:33])[0]  # the info frame's count of those after it
+    for size in (1, 3, 4, 5, 365, 366, 4096, 1 << 20):
+        assert count_frames(io.BytesIO(data), 0, block_bytes=size) == tagged + 1
+    assert count_frames(io.BytesIO(b"not a frame"), 0) == 0
 
 
 def test_the_tag_checksum_is_lames_crc16() -> None:
