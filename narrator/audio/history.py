@@ -48,10 +48,14 @@ class LossHistory:
     def __init__(self, path: Path | None, kind: str) -> None:
         self.path = path
         self.key = hashlib.sha256(kind.encode("utf-8")).hexdigest()[:32]
+        self._entry: object = None
+        self._entry_read = False
 
     def predict(self, gain_db: float) -> float | None:
         """The loss (LU) to expect at plain gain ``gain_db``, or None when unknown."""
-        entry = self._read().get(self.key)
+        if not self._entry_read:  # read once a run: a run asks up to three times
+            self._entry, self._entry_read = self._read().get(self.key), True
+        entry = self._entry
         try:
             lu, measured_at = float(entry["lu"]), float(entry["gain_db"])  # type: ignore[index]
         except (TypeError, KeyError, ValueError):
@@ -64,9 +68,10 @@ class LossHistory:
         """Keep ``loss`` for the next run of this kind."""
         if self.path is None or not -3.0 <= loss.lu <= 3.0:
             return
-        known = self._read()
+        known = self._read()  # afresh: other runs may have added kinds of their own
         known.pop(self.key, None)
         known[self.key] = {"lu": round(loss.lu, 4), "gain_db": round(loss.gain_db, 3)}
+        self._entry_read = False  # what the file holds now (it may not have been written)
         while len(known) > MAX_ENTRIES:  # oldest first: dicts keep insertion order
             known.pop(next(iter(known)))
         try:
