@@ -245,7 +245,8 @@ class ProcessExecutor:
         following = 0
         exhausted = False
         while True:
-            while not exhausted and len(in_flight) < self.window:
+            # answered but not yet yielded counts too: at most ``window`` ahead
+            while not exhausted and len(in_flight) + len(done) < self.window:
                 item = next(pending, None)
                 if item is None:
                     exhausted = True

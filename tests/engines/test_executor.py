@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -202,6 +202,27 @@ def espeak_spec() -> VoiceSpec:
 def sequential_durations(espeak_spec: VoiceSpec) -> list[float]:
     with InProcessExecutor(espeak_spec) as executor:
         return _durations(list(executor.map(TEXTS)))
+
+
+def test_no_more_than_the_window_is_taken_ahead_of_the_consumer(espeak_spec: VoiceSpec) -> None:
+    """Answered texts waiting for an earlier, slower one count against the window, so
+    a slow first text does not let the others pile up in memory."""
+    taken = 0
+
+    def texts() -> Iterator[str]:
+        nonlocal taken
+        long_first = ["Бүгінгі жаңалықтар, құрметті тыңдармандар. " * 30]
+        for text in long_first + TEXTS:
+            taken += 1
+            yield text
+
+    ahead: list[int] = []
+    with ProcessExecutor(espeak_spec, 2, window=3) as executor:
+        for given, _ in enumerate(executor.map(texts()), start=1):
+            time.sleep(0.05)  # the workers answer meanwhile
+            ahead.append(taken - given)
+    assert len(ahead) == len(TEXTS) + 1
+    assert max(ahead) <= 3
 
 
 def test_a_killed_worker_has_its_texts_retried_in_order(
