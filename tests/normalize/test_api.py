@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -192,3 +194,39 @@ def test_every_digit_of_this_unicode_is_read() -> None:
     assert not _LEFT_DIGITS_RE.search("Қазақстан abc ½ Ⅳ")  # numeric, but not digits
     for ch in digits[::7]:
         assert not any(c.isdigit() for c in normalize(f"бет {ch} бар")), ch
+
+
+def test_the_garbage_collector_is_paused_only_while_normalising() -> None:
+    seen: list[bool] = []
+    collector_was_on = gc.isenabled()
+    try:
+        gc.enable()
+        normalize("2025 жылы 5%-ға өсті")
+        seen.append(gc.isenabled())
+        # threads overlap: the collector comes back when the last call ends
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(normalize, ["ҚР 12 км"] * 64))
+        seen.append(gc.isenabled())
+        gc.disable()  # a caller that turned it off keeps it off
+        normalize("3 млн теңге")
+        seen.append(gc.isenabled())
+    finally:
+        if collector_was_on:
+            gc.enable()
+    assert seen == [True, True, False]
+
+
+def test_a_long_text_is_normalised_without_garbage_collections() -> None:
+    collections: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    text = "\n".join(f"{n} жылы {n % 28 + 1} наурызда {n} км жол салынды." for n in range(5000))
+    gc.callbacks.append(count)
+    try:
+        normalize(text)
+    finally:
+        gc.callbacks.remove(count)
+    assert len(collections) <= 1  # the young generation, once the collector is back on
