@@ -37,6 +37,12 @@ CURRENCY_SIGNS = "$€£¥₽₸₺₴"
 CLOSING_QUOTES = "»\"”“'’"
 
 ENDING_RE = re.compile(rf"([{HYPHENS}{APOSTROPHES}])?([{CYRILLIC}]+)")
+# What ENDING_RE may start with, to skip it where it cannot match.
+ENDING_FIRST = frozenset(
+    HYPHENS
+    + APOSTROPHES
+    + "".join(ch for ch in map(chr, range(0x400, 0x530)) if re.fullmatch(f"[{CYRILLIC}]", ch))
+)
 
 
 _CAPS_WORD_RE = re.compile(rf"[{UPPER}]{{2,}}(?![{LOWER}])")
@@ -171,13 +177,14 @@ def is_dotted_abbreviation(text: str, word: re.Match[str]) -> bool:
     return candidate is not None and candidate.lastgroup == "abbreviation"
 
 
+_SPACES = frozenset(" \u00a0")
 _PARTICLE_RE = re.compile(r"[ \u00a0]+(?:мен|бен|пен)(?!\w)")
 
 
 def take_particle(text: str, tagged: Tagged) -> None:
     """Swallow a written мен/бен/пен after a number, to say it again in harmony with
     the spoken number (14:00 мен 16:00 → он төрт пен он алты)."""
-    if tagged.ending is None and not tagged.tail:
+    if tagged.ending is None and not tagged.tail and text[tagged.end : tagged.end + 1] in _SPACES:
         m = _PARTICLE_RE.match(text, tagged.end)
         if m is not None:
             tagged.particle = True

@@ -19,6 +19,7 @@ Readings (``values`` hold the written groups, ``words`` the reading):
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from narrator.text.normalize.semiotic import Tagged
 from narrator.text.normalize.tables import identifier_cues
@@ -49,12 +50,23 @@ def _cue_before(text: str, start: int) -> str | None:
         end -= 1
     if end == start and end > 0 and text[end - 1].isalpha():
         return None  # a number stuck to a word (A320) has no cue
+    tails, short_cues = _cue_tails()
+    tail = text[max(0, end - 3) : end].lower()
+    if tail[-3:] not in tails and tail[-2:] not in short_cues and tail[-1:] not in short_cues:
+        return None  # the word before ends unlike any cue: most numbers stop here
     window = text[max(0, end - 24) : end]
     pieces = window.rsplit(None, 1)
     if not pieces or (len(pieces) == 1 and end > 24):
         return None  # no word, or one too long to be a cue
     entry = identifier_cues().get(pieces[-1].lower())
     return None if entry is None or "after" in entry.flags else entry.spoken
+
+
+@cache
+def _cue_tails() -> tuple[frozenset[str], frozenset[str]]:
+    """The last three letters of the cue words, and the cue words shorter than that."""
+    cues = identifier_cues()
+    return frozenset(w[-3:] for w in cues if len(w) >= 3), frozenset(w for w in cues if len(w) < 3)
 
 
 _GROUP_JOINERS = frozenset(" \u00a0-")
@@ -97,22 +109,25 @@ def _counts_something(text: str, end: int) -> bool:
     return next_word(text, end)[0].startswith(_QUANTITY_WORDS)
 
 
-def match_identifier(text: str, start: int) -> Tagged | None:
-    """An identifier starting at ``start`` (a digit), or None."""
+def match_identifier(text: str, start: int, run_end: int = -1) -> Tagged | None:
+    """An identifier starting at ``start`` (a digit), or None. ``run_end`` is where
+    the digits from ``start`` end, if the caller knows."""
     if start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".,"):
         return None
-    run = _DIGIT_RUN_RE.match(text, start)
-    assert run is not None
-    following = text[run.end() : run.end() + 1]
+    if run_end < 0:
+        run = _DIGIT_RUN_RE.match(text, start)
+        assert run is not None
+        run_end = run.end()
+    following = text[run_end : run_end + 1]
     # more groups of digits follow (4400 4301): the only way to a card number
-    grouped = following in _GROUP_JOINERS and "0" <= text[run.end() + 1 : run.end() + 2] <= "9"
+    grouped = following in _GROUP_JOINERS and "0" <= text[run_end + 1 : run_end + 2] <= "9"
     cue = _cue_before(text, start)
     if (
         cue is None
         and following != "."
         and text[start] != "0"
-        and (run.end() - start != 4 or not grouped)
-        and "рейс" not in text[run.end() : run.end() + 8].lower()
+        and (run_end - start != 4 or not grouped)
+        and "рейс" not in text[run_end : run_end + 8].lower()
     ):
         return None  # no cue, no shape of an identifier: the common case, decided fast
     version = _VERSION_RE.match(text, start) if following == "." else None
@@ -131,7 +146,7 @@ def match_identifier(text: str, start: int) -> Tagged | None:
         reading = None  # рейс 01 сағатқа кешікті: a quantity after all
     if reading is not None:
         return _tagged(text, start, groups.end(), reading, re.findall(r"[0-9]+", groups.group(0)))
-    card = _CARD_RE.match(text, start) if run.end() - start == 4 else None
+    card = _CARD_RE.match(text, start) if run_end - start == 4 else None
     if card is not None:
         return _tagged(text, start, card.end(), "digits", re.findall(r"[0-9]+", card.group(0)))
     zero_led = _ZERO_LED_RE.match(text, start) if text[start] == "0" else None

@@ -17,10 +17,23 @@ def unit_re() -> re.Pattern[str]:
     return re.compile(rf"[ \u00a0\u202f]?({alternation(written)})(?![\w²³])")
 
 
+_SPACES = frozenset(" \u00a0\u202f")
+
+
+@cache
+def _unit_first_characters() -> frozenset[str]:
+    return frozenset(w[0] for w in list(units()) + list(currencies()) if w and not is_sign(w))
+
+
 def read_unit(text: str, pos: int, scale: str) -> tuple[str, str, bool, int] | None:
     """The unit or currency word written at ``pos`` after an amount: ("measure" or
     "money", its spoken form, whether that form ends in a possessive, where it ends).
     The user lexicon's reading wins over the table's."""
+    first = text[pos : pos + 1]
+    if first in _SPACES:
+        first = text[pos + 1 : pos + 2]
+    if first not in _unit_first_characters():
+        return None  # no unit starts here: most numbers skip the regex
     unit_match = unit_re().match(text, pos)
     if unit_match is None:
         return None

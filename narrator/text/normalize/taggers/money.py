@@ -32,10 +32,18 @@ def _currency_word_re() -> re.Pattern[str]:
     )
 
 
+@cache
+def _currency_word_starts() -> frozenset[str]:
+    """The first letters of the currency names, lowercased (the regex ignores case)."""
+    return frozenset(w[0].lower() for w in currency_words() if w)
+
+
 def currency_word_after(text: str, pos: int) -> tuple[str, int] | None:
     """A currency name written out after the amount at ``pos`` (with its ending, which
     the word keeps as written), and where it ends."""
-    if text[pos : pos + 1] not in _SPACES:
-        return None  # the regex starts with a space: skipped for most numbers
+    if text[pos : pos + 1] not in _SPACES or text[pos + 1 : pos + 2].lower() not in (
+        _currency_word_starts()
+    ):
+        return None  # a space and a currency name's first letter: most numbers stop here
     match = _currency_word_re().match(text, pos)
     return (match.group(1), match.end()) if match else None

@@ -33,7 +33,11 @@ from narrator.text.normalize.taggers.measure import read_unit
 from narrator.text.normalize.taggers.money import currency_sign_after, currency_word_after
 from narrator.text.normalize.taggers.ordinal import attach_ending, classify_by_context
 from narrator.text.normalize.taggers.percent import PERCENT_RE
-from narrator.text.normalize.taggers.range import RANGE_DASH_RE, join_before_interval
+from narrator.text.normalize.taggers.range import (
+    RANGE_DASH_RE,
+    join_before_interval,
+    may_start_range,
+)
 from narrator.text.normalize.taggers.score import match_score
 from narrator.text.normalize.taggers.telephone import match_local_phone, match_phone
 from narrator.text.normalize.taggers.time import CLOCK_RE, drop_clock_zero, match_clock
@@ -54,10 +58,11 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
     numbers = [first]
     joiner = "-"
     percent_at = pos
-    percent = PERCENT_RE.match(text, pos)
+    # the next two characters rule out most shapes before any regex is tried
+    percent = PERCENT_RE.match(text, pos) if "%" in text[pos : pos + 2] else None
     if percent is not None and RANGE_DASH_RE.match(text, percent.end()):
         pos = percent.end()  # 10%–15%: said once, after the range
-    dash = RANGE_DASH_RE.match(text, pos)
+    dash = RANGE_DASH_RE.match(text, pos) if may_start_range(text, pos) else None
     if dash is not None and not CLOCK_RE.match(text, dash.end()):
         second = parse_signed_atom(text, dash.end())
         if second is not None:
@@ -162,13 +167,14 @@ def _tag_special_number(text: str, start: int) -> Tagged | None:
             return phone
     if not ch.isdigit():
         return None
-    if ch != "8":
-        identifier = match_identifier(text, start)
-        if identifier is not None:
-            return identifier
     run = _DIGIT_RUN_RE.match(text, start)
     assert run is not None
-    following = text[run.end() : run.end() + 2]
+    run_end = run.end()
+    if ch != "8":
+        identifier = match_identifier(text, start, run_end)
+        if identifier is not None:
+            return identifier
+    following = text[run_end : run_end + 2]
     if following[:1] in " \u00a0":  # 9 × 9 м
         return match_dimension(text, start) if following[1:] in _TIMES_SIGNS else None
     if following[:1] in _SIGNS_BEFORE_DIGITS and not "0" <= following[1:] <= "9":

@@ -12,6 +12,7 @@ from narrator.text.normalize.latin_fallback import LATIN_LETTERS
 from narrator.text.normalize.semiotic import Tagged
 from narrator.text.normalize.taggers.cardinal import is_count_word
 from narrator.text.normalize.taggers.common import (
+    ENDING_FIRST,
     ENDING_RE,
     HYPHENS,
     as_ordinal,
@@ -55,6 +56,8 @@ def attach_ending(text: str, tagged: Tagged, *, plain_number: bool) -> None:
     """Read the written ending after a span; a hyphen and a word that is not an ending
     make a plain number ordinal (1-сынып → бірінші сынып)."""
     pos = tagged.end
+    if text[pos : pos + 1] not in ENDING_FIRST:
+        return  # a space, a sign or punctuation: no ending (most numbers)
     m = ENDING_RE.match(text, pos)
     if m is None or (plain_number and YEAR_ABBREVIATION_RE.match(text, pos)):
         return  # no ending, or ж. / ғ. stuck to the number (2025ж.): read with context
@@ -99,7 +102,10 @@ def classify_by_context(text: str, tagged: Tagged) -> None:
     for number in numbers:
         if number.fraction is not None or number.sign:
             return
-    abbreviation = YEAR_ABBREVIATION_RE.match(text, tagged.end)
+    near = text[tagged.end : tagged.end + 2]
+    abbreviation = (
+        YEAR_ABBREVIATION_RE.match(text, tagged.end) if "ж" in near or "ғ" in near else None
+    )
     if abbreviation is not None:
         written = abbreviation.group(1)
         after = abbreviation.end()

@@ -10,6 +10,15 @@ from narrator.text.normalize.taggers.context import next_word
 
 # Weather ranges are also written with an ellipsis: -3...-8 градус.
 RANGE_DASH_RE = re.compile(rf"(\s?[–—]\s?|[{HYPHENS}]|\.\.\.|…)(?=[-–−+]?[{CURRENCY_SIGNS}]?[0-9])")
+_RANGE_DASH_FIRST = frozenset(f"–—{HYPHENS}.…")
+_DASHES = frozenset("–—")
+
+
+def may_start_range(text: str, pos: int) -> bool:
+    """Whether a range dash may start at ``pos``: its first characters, checked before
+    ``RANGE_DASH_RE`` is tried, which most numbers do not need."""
+    first = text[pos : pos + 1]
+    return first in _RANGE_DASH_FIRST or (first.isspace() and text[pos + 1 : pos + 2] in _DASHES)
 
 
 def join_before_interval(text: str, tagged: Tagged) -> None:
