@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import NamedTuple
 
 from narrator.text.normalize.endings import Ending
@@ -41,6 +43,14 @@ class Amount(NamedTuple):
     ordinal: bool = False
     scale: str = ""
     join_with_particle: bool = False
+
+
+# Number and Amount from a tuple of all their fields, without the keyword handling of
+# the generated constructors: the tagger makes one of each for every number it reads.
+new_number: Callable[[tuple[str, str | None, str]], Number] = partial(tuple.__new__, Number)  # type: ignore[assignment]
+new_amount: Callable[[tuple[tuple[Number, ...], str, bool, str, bool]], Amount] = partial(
+    tuple.__new__, Amount
+)  # type: ignore[assignment]
 
 
 @dataclass(slots=True)

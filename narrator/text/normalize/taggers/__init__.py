@@ -108,17 +108,18 @@ def _tag(text: str, lexicon: Lexicon | None) -> list[Tagged]:
     lexicon_re = lexicon.pattern if lexicon is not None else None
     lexicon_match = lexicon_re.search(text) if lexicon_re is not None else None
     at_boundary = candidate_re(at_boundary=True).match
+    last_end = -1  # where the last span ended
     while pos < length:
         m = None
-        if spans and spans[-1].end == pos and text[pos : pos + 1].isalpha():
+        if last_end == pos and text[pos : pos + 1].isalpha():
             m = at_boundary(text, pos)
         if m is None:
             m = search(text, pos)
         if lexicon_re is not None and lexicon_match is not None and lexicon_match.start() < pos:
             lexicon_match = lexicon_re.search(text, pos)
         if (
-            lexicon is not None
-            and lexicon_match is not None
+            lexicon_match is not None
+            and lexicon is not None
             and (m is None or lexicon_match.start() <= m.start())
         ):
             tagged = lexicon_span(text, lexicon_match, lexicon)
@@ -142,35 +143,25 @@ def _tag(text: str, lexicon: Lexicon | None) -> list[Tagged]:
             tagged = found
         if tagged.start < pos:
             tagged.start = pos
-        # a span stuck to a word (ЖАҢА$1, НАТО-ҚТЖ) is said as words of its own
-        follows_spaced_span = bool(
-            spans and spans[-1].end == tagged.start and spans[-1].tail.endswith(" ")
-        )
-        if (
-            not tagged.prefix
-            and tagged.start > 0
-            and text[tagged.start - 1].isalpha()
-            and not follows_spaced_span
-        ):
-            tagged.prefix = " "
+        start = tagged.start
+        before = text[start - 1] if start > 0 else ""
+        if tagged.prefix or not before or before.isspace():
+            pass  # the common case: a span after a space
+        elif before.isalpha():
+            # a span stuck to a word (ЖАҢА$1, НАТО-ҚТЖ) is said as words of its own
+            if not (last_end == start and spans[-1].tail.endswith(" ")):
+                tagged.prefix = " "
+        elif last_end == start and not spans[-1].tail and before.isdigit():
+            if text[start].isalpha():
+                tagged.prefix = " "  # 5G → бес джи
         elif (
-            not tagged.prefix
-            and spans
-            and spans[-1].end == tagged.start
-            and not spans[-1].tail
-            and text[tagged.start - 1].isdigit()
-            and text[tagged.start].isalpha()
-        ):
-            tagged.prefix = " "  # 5G → бес джи
-        elif (
-            not tagged.prefix
-            and tagged.start > 1
-            and text[tagged.start - 1] in HYPHENS
-            and not text[tagged.start - 2].isspace()
+            before in HYPHENS
+            and start > 1
+            and not text[start - 2].isspace()
             and tagged.cls in ("abbreviation", "letters", "mixed")
         ):
             tagged.start -= 1
             tagged.prefix = " "
         spans.append(tagged)
-        pos = tagged.end
+        pos = last_end = tagged.end
     return spans

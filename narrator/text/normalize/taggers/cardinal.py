@@ -9,7 +9,7 @@ import re
 from functools import cache
 
 from narrator.text.normalize.endings import parse_ending
-from narrator.text.normalize.semiotic import Number
+from narrator.text.normalize.semiotic import Number, new_number
 from narrator.text.normalize.tables import count_words, currencies, scales
 from narrator.text.normalize.taggers.common import (
     CURRENCY_SIGNS,
@@ -33,6 +33,7 @@ _NUMBER_ATOM_RE = re.compile(
 
 _GROUPING_RE = re.compile(r"[^0-9]+")
 _DIGIT_RUN_RE = re.compile(r"[0-9]+")
+_SIGNS = MINUS_SIGNS + "+"
 # What may go on after a run of digits in one written number: grouping, a decimal part.
 _GOES_ON = frozenset(GROUP_SPACES + ".,")
 
@@ -54,7 +55,7 @@ def parse_atom(text: str, pos: int, sign: str = "") -> tuple[Number, int] | None
     if run is None:
         return None
     if text[run.end() : run.end() + 1] not in _GOES_ON:
-        return Number(run.group(), None, sign), run.end()  # plain digits: the common case
+        return new_number((run.group(), None, sign)), run.end()  # plain digits: the common case
     m = _NUMBER_ATOM_RE.match(text, pos)
     assert m is not None
     digits = m.group("int")
@@ -67,7 +68,10 @@ def parse_signed_atom(text: str, pos: int) -> tuple[Number, int, str] | None:
     """A number with an optional sign and currency sign before it."""
     sign = ""
     currency = ""
-    if pos < len(text) and text[pos] in MINUS_SIGNS + "+":
+    if "0" <= text[pos : pos + 1] <= "9":
+        parsed = parse_atom(text, pos)  # digits first: the common case
+        return None if parsed is None else (parsed[0], parsed[1], currency)
+    if pos < len(text) and text[pos] in _SIGNS:
         sign = sign_word(text[pos])
         pos += 1
     if pos < len(text) and text[pos] in CURRENCY_SIGNS:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from narrator.text.normalize.semiotic import Amount, Tagged
+from narrator.text.normalize.semiotic import Tagged, new_amount
 from narrator.text.normalize.tables import currencies, scales
 from narrator.text.normalize.taggers.cardinal import (
     is_count_word,
@@ -108,7 +108,7 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
         cls = "range"
 
     tagged = Tagged(start, pos, cls, words=words, base_possessive=base_possessive)
-    amount = Amount(tuple(numbers), joiner=joiner, scale=scale)
+    amount = new_amount((tuple(numbers), joiner, False, scale, False))
     tagged.amount = amount
     if pos > 0 and text[pos - 1] == "." and (scale or words) and keeps_full_stop(text, pos):
         tagged.tail = "."
