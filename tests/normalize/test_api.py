@@ -187,7 +187,7 @@ def test_a_currency_name_written_out_joins_the_amount_as_money() -> None:
 def test_every_digit_of_this_unicode_is_read() -> None:
     """The written-out list of non-decimal digits matches this Python's unicodedata, and
     every digit of every script is read, not left in the text."""
-    from narrator.text.normalize import _LEFT_DIGITS_RE
+    from narrator.text.normalize.digits import _LEFT_DIGITS_RE
 
     digits = [chr(code) for code in range(0x80, sys.maxunicode + 1) if chr(code).isdigit()]
     assert all(_LEFT_DIGITS_RE.fullmatch(ch) for ch in digits)

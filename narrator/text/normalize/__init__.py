@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from narrator.text.document import plain_text, split_phonemes
+from narrator.text.normalize.digits import ascii_digits, say_left_digits
 from narrator.text.normalize.lexicon import Lexicon, load_lexicon
-from narrator.text.normalize.numbers import ONES
 from narrator.text.normalize.semiotic import Span, Tagged
 from narrator.text.normalize.tables import abbreviations
 from narrator.text.normalize.taggers import tag
@@ -115,48 +115,11 @@ def _readings(text: str, register: str, lexicon: Lexicon | None) -> list[tuple[T
     return readings
 
 
-# Characters that are digits but not decimal digits (², ①, ⒈'s kin): Unicode's
-# Numeric_Type=Digit, written out because finding them at run time means testing every
-# code point; tests/normalize/test_api.py checks this Python's unicodedata against it.
-_OTHER_DIGITS = (
-    "\u00b2\u00b3\u00b9\u1369-\u1371\u19da\u2070\u2074-\u2079\u2080-\u2089"
-    "\u2460-\u2468\u2474-\u247c\u2488-\u2490\u24ea\u24f5-\u24fd\u24ff"
-    "\u2776-\u277e\u2780-\u2788\u278a-\u2792\U00010a40-\U00010a43"
-    "\U00010e60-\U00010e68\U00011052-\U0001105a\U0001f100-\U0001f10a"
-)
-_LEFT_DIGITS_RE = re.compile(rf"[\d{_OTHER_DIGITS}]+")
-# A decimal digit other than 0-9; one character class, which the regex engine scans fast.
-_NON_ASCII_DIGIT_RE = re.compile(r"[^\D0-9]")
-
-
-def _ascii_digits(text: str) -> str:
-    """Decimal digits of any script written as ASCII digits, so that they are read."""
-    if _NON_ASCII_DIGIT_RE.search(text) is None:
-        return text
-    # only the digits are rewritten, not every character of the text
-    return _NON_ASCII_DIGIT_RE.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
-
-
-def _say_left_digits(spoken: str) -> str:
-    """Digits nothing else read (a span that failed, ², ①): said digit by digit, as
-    words of their own."""
-    if _LEFT_DIGITS_RE.search(spoken) is None:
-        return spoken
-
-    def say(m: re.Match[str]) -> str:
-        words = " ".join(ONES[unicodedata.digit(ch, 0) % 10] for ch in m.group(0) if ch.isdigit())
-        before = " " if m.start() > 0 and spoken[m.start() - 1].isalnum() else ""
-        after = " " if spoken[m.end() : m.end() + 1].isalnum() else ""
-        return f"{before}{words}{after}"
-
-    return _LEFT_DIGITS_RE.sub(say, spoken)
-
-
 def explain(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> list[Span]:
     """Every non-plain span of ``text``: where it is, what was written, its class and
     what is said for it. Marks (see :mod:`narrator.text.document`) are left out first:
     the spans point into the text without them."""
-    text = _ascii_digits(plain_text(text))
+    text = ascii_digits(plain_text(text))
     return [
         Span(tagged.start, tagged.end, text[tagged.start : tagged.end], tagged.cls, spoken)
         for tagged, spoken in _readings(text, register, lexicon)
@@ -223,7 +186,7 @@ _PHONEME_INPUT = re.compile(r"\[\[.*?\]\]")
 
 
 def _normalize(text: str, register: str, lexicon: Lexicon | None) -> str:
-    text = _ascii_digits(text)
+    text = ascii_digits(text)
     pieces: list[str] = []
     pos = 0
     for tagged, spoken in _readings(text, register, lexicon):
@@ -231,7 +194,7 @@ def _normalize(text: str, register: str, lexicon: Lexicon | None) -> str:
         pieces.append(spoken)
         pos = tagged.end
     pieces.append(text[pos:])
-    return _say_left_digits("".join(pieces))
+    return say_left_digits("".join(pieces))
 
 
 _PROBLEM_RE = re.compile(
