@@ -230,3 +230,19 @@ def test_a_long_text_is_normalised_without_garbage_collections() -> None:
     finally:
         gc.callbacks.remove(count)
     assert len(collections) <= 1  # the young generation, once the collector is back on
+
+
+def test_the_fast_digit_classes_match_the_exact_ones_on_every_character() -> None:
+    from narrator.text.normalize.digits import (
+        _LEFT_DIGITS_RE,
+        _NON_ASCII_DIGIT_RE,
+        _bmp_digit_res,
+    )
+
+    left_digits, non_ascii_digit = _bmp_digit_res()
+    for code in range(0x10000):
+        ch = chr(code)
+        assert bool(left_digits.fullmatch(ch)) == bool(_LEFT_DIGITS_RE.fullmatch(ch)), hex(code)
+        assert bool(non_ascii_digit.fullmatch(ch)) == bool(_NON_ASCII_DIGIT_RE.fullmatch(ch))
+    # text beyond the plane is searched with the exact classes
+    assert normalize("бет 𝟓 және ² бар") == "бет бес және екі бар"

@@ -28,12 +28,13 @@ _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 @cache
 def _bmp_digit_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The digits of the Basic Multilingual Plane, and its decimal digits other than 0-9,
-    as classes of ranges. Ranges there cost the regex engine one table lookup a
-    character, where \\d asks Unicode's database: several times faster on a long text."""
+    """``_LEFT_DIGITS_RE`` and ``_NON_ASCII_DIGIT_RE`` for text within the Basic
+    Multilingual Plane, their classes written as ranges. Ranges there cost the regex
+    engine one table lookup a character, where \\d asks Unicode's database: several
+    times faster on a long text."""
     digits = [chr(code) for code in range(0x10000) if chr(code).isdigit()]
     others = [ch for ch in digits if ch.isdecimal() and not "0" <= ch <= "9"]
-    return re.compile(_character_class(digits)), re.compile(_character_class(others))
+    return re.compile(_character_class(digits) + "+"), re.compile(_character_class(others))
 
 
 def _character_class(chars: list[str]) -> str:
@@ -51,26 +52,28 @@ def _character_class(chars: list[str]) -> str:
     )
 
 
-def _holds(text: str, bmp: re.Pattern[str], whole: re.Pattern[str]) -> bool:
-    """Whether ``whole`` finds anything in ``text``, looked for with its part in the
-    Basic Multilingual Plane, ``bmp``, unless characters beyond it are there."""
-    if bmp.search(text) is not None:
-        return True
-    return _ASTRAL_RE.search(text) is not None and whole.search(text) is not None
+def _digit_patterns(text: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The patterns for runs of any digit and for non-ASCII decimal digits that fit
+    ``text``: the fast ones unless it has characters beyond the Basic Multilingual Plane."""
+    if _ASTRAL_RE.search(text) is None:
+        return _bmp_digit_res()
+    return _LEFT_DIGITS_RE, _NON_ASCII_DIGIT_RE
 
 
 def ascii_digits(text: str) -> str:
     """Decimal digits of any script written as ASCII digits, so that they are read."""
-    if not _holds(text, _bmp_digit_res()[1], _NON_ASCII_DIGIT_RE):
+    non_ascii_digit = _digit_patterns(text)[1]
+    if non_ascii_digit.search(text) is None:
         return text
     # only the digits are rewritten, not every character of the text
-    return _NON_ASCII_DIGIT_RE.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
+    return non_ascii_digit.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
 
 
 def say_left_digits(spoken: str) -> str:
     """Digits nothing else read (a span that failed, ², ①): said digit by digit, as
     words of their own."""
-    if not _holds(spoken, _bmp_digit_res()[0], _LEFT_DIGITS_RE):
+    left_digits = _digit_patterns(spoken)[0]
+    if left_digits.search(spoken) is None:
         return spoken
 
     def say(m: re.Match[str]) -> str:
@@ -79,4 +82,4 @@ def say_left_digits(spoken: str) -> str:
         after = " " if spoken[m.end() : m.end() + 1].isalnum() else ""
         return f"{before}{words}{after}"
 
-    return _LEFT_DIGITS_RE.sub(say, spoken)
+    return left_digits.sub(say, spoken)
