@@ -55,6 +55,8 @@ _WORD_BEFORE_DOT_RE = re.compile(r"(\S+)\.\Z")
 
 def _starts_sentence(text: str, start: int) -> bool:
     """Whether ``start`` begins a sentence (or the text, or a line)."""
+    if text[start - 1 : start] == " " and text[start - 2 : start - 1].isalnum():
+        return False  # after a word and a space: the common case
     pos = start - 1
     while pos >= 0 and text[pos] in _OPENERS:
         pos -= 1
@@ -98,10 +100,9 @@ def _say(tagged: Tagged, formal: bool) -> str:
     return spoken
 
 
-def _readings(text: str, register: str, lexicon: Lexicon | None) -> list[tuple[Tagged, str]]:
+def _readings(text: str, register: str, lexicon: Lexicon | None) -> Iterator[tuple[Tagged, str]]:
     """Every span the tagger found with what is said for it."""
     formal = register == "formal"
-    readings: list[tuple[Tagged, str]] = []
     for tagged in tag(text, lexicon):
         try:
             spoken = _say(tagged, formal)
@@ -111,8 +112,7 @@ def _readings(text: str, register: str, lexicon: Lexicon | None) -> list[tuple[T
             first = text[tagged.start : tagged.end][:1]
             if (first.isupper() or not first.isalpha()) and _starts_sentence(text, tagged.start):
                 spoken = spoken[0].upper() + spoken[1:]
-        readings.append((tagged, spoken))
-    return readings
+        yield tagged, spoken
 
 
 def explain(text: str, *, register: str = "news", lexicon: Lexicon | None = None) -> list[Span]:

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from narrator.text.normalize.endings import Ending, parse_ending
 from narrator.text.normalize.latin_fallback import LATIN_LETTERS
-from narrator.text.normalize.semiotic import Tagged
+from narrator.text.normalize.semiotic import Number, Tagged
 from narrator.text.normalize.taggers.cardinal import is_count_word
 from narrator.text.normalize.taggers.common import (
     ENDING_FIRST,
@@ -124,21 +124,20 @@ def classify_by_context(text: str, tagged: Tagged) -> None:
     word, _, word_end = next_word(text, tagged.end)
     if not word:
         return
-    values = [int(n.digits) if len(n.digits) < 7 else 10**7 for n in numbers]
-    if is_month_word(word) and all(1 <= v <= 31 for v in values):
+    if is_month_word(word) and all(1 <= v <= 31 for v in _values(numbers)):
         tagged.amount, tagged.cls = as_ordinal(tagged.amount), "date"
         return
     rest = year_rest(word)
     if rest is not None:
         following, _, _ = next_word(text, word_end)
-        if all(year_is_ordinal(v, rest, following) for v in values):
+        if all(year_is_ordinal(v, rest, following) for v in _values(numbers)):
             tagged.amount, tagged.cls = as_ordinal(tagged.amount), "year"
         return
-    if is_century_word(word) and all(1 <= v <= 30 for v in values):
+    if is_century_word(word) and all(1 <= v <= 30 for v in _values(numbers)):
         tagged.amount, tagged.cls = as_ordinal(tagged.amount), "ordinal"
         return
     grade = _grade_stem(word)
-    if grade is not None and all(1 <= v <= 12 for v in values):
+    if grade is not None and all(1 <= v <= 12 for v in _values(numbers)):
         following, _, _ = next_word(text, word_end)
         rest = stem_and_rest(word, grade)
         plural = rest is not None and (parse_ending(rest) or Ending(())).has("pl")
@@ -146,10 +145,16 @@ def classify_by_context(text: str, tagged: Tagged) -> None:
         if plural or rest or (rest == "" and following.startswith(GRADE_HOLDERS)):
             tagged.amount, tagged.cls = as_ordinal(tagged.amount), "ordinal"
         return
-    if word == "оқу" and all(1000 <= v <= 2199 for v in values):
+    if word == "оқу" and all(1000 <= v <= 2199 for v in _values(numbers)):
         following, _, _ = next_word(text, word_end)
         if year_rest(following) is not None:
             tagged.amount, tagged.cls = as_ordinal(tagged.amount), "year"
+
+
+def _values(numbers: tuple[Number, ...]) -> list[int]:
+    """The numbers' values, capped (a value beyond any year, day or grade stands for any
+    longer one)."""
+    return [int(n.digits) if len(n.digits) < 7 else 10**7 for n in numbers]
 
 
 @lru_cache(maxsize=4096)
