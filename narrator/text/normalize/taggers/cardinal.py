@@ -49,13 +49,17 @@ def sign_word(ch: str) -> str:
     return "плюс" if ch == "+" else "минус"
 
 
-def parse_atom(text: str, pos: int, sign: str = "") -> tuple[Number, int] | None:
-    """One written number: its digits (grouping removed) and its decimal digits."""
-    run = _DIGIT_RUN_RE.match(text, pos)
-    if run is None:
-        return None
-    if text[run.end() : run.end() + 1] not in _GOES_ON:
-        return new_number((run.group(), None, sign)), run.end()  # plain digits: the common case
+def parse_atom(text: str, pos: int, sign: str = "", run_end: int = -1) -> tuple[Number, int] | None:
+    """One written number: its digits (grouping removed) and its decimal digits.
+    ``run_end`` is where the digits from ``pos`` end, if the caller has read them."""
+    if run_end < 0:
+        run = _DIGIT_RUN_RE.match(text, pos)
+        if run is None:
+            return None
+        run_end = run.end()
+    if text[run_end : run_end + 1] not in _GOES_ON:
+        # plain digits: the common case
+        return new_number((text[pos:run_end], None, sign)), run_end
     m = _NUMBER_ATOM_RE.match(text, pos)
     assert m is not None
     digits = m.group("int")
@@ -64,12 +68,13 @@ def parse_atom(text: str, pos: int, sign: str = "") -> tuple[Number, int] | None
     return Number(digits, m.group("frac"), sign), m.end()
 
 
-def parse_signed_atom(text: str, pos: int) -> tuple[Number, int, str] | None:
-    """A number with an optional sign and currency sign before it."""
+def parse_signed_atom(text: str, pos: int, run_end: int = -1) -> tuple[Number, int, str] | None:
+    """A number with an optional sign and currency sign before it; ``run_end`` as for
+    ``parse_atom``."""
     sign = ""
     currency = ""
     if "0" <= text[pos : pos + 1] <= "9":
-        parsed = parse_atom(text, pos)  # digits first: the common case
+        parsed = parse_atom(text, pos, "", run_end)  # digits first: the common case
         return None if parsed is None else (parsed[0], parsed[1], currency)
     if pos < len(text) and text[pos] in _SIGNS:
         sign = sign_word(text[pos])

@@ -46,10 +46,12 @@ from narrator.text.normalize.taggers.year import year_rest
 
 def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged:
     """Tag a numeric expression starting at ``start`` (a digit, sign or currency sign)."""
-    special = None if forced_ordinal else _tag_special_number(text, start)
+    run = _DIGIT_RUN_RE.match(text, start)  # read once for the shapes and the number
+    run_end = run.end() if run is not None else -1
+    special = None if forced_ordinal else _tag_special_number(text, start, run_end)
     if special is not None:
         return special
-    parsed = parse_signed_atom(text, start)
+    parsed = parse_signed_atom(text, start, run_end)
     if parsed is None:  # a sign or currency sign not followed by a number after all
         ch = text[start]
         word = currencies()[ch].spoken if ch in currencies() else sign_word(ch)
@@ -153,12 +155,12 @@ _TIMES_SIGNS = "×хx"
 _SIGNS_BEFORE_DIGITS = frozenset("-.,/:")
 
 
-def _tag_special_number(text: str, start: int) -> Tagged | None:
+def _tag_special_number(text: str, start: int, run_end: int) -> Tagged | None:
     """Identifiers, phone numbers, numeric dates, clock times, scores, fractions and
-    sizes."""
+    sizes; ``run_end`` is where the digits from ``start`` end (-1: no digit there)."""
     ch = text[start]
     if ch == "8":
-        identifier = match_identifier(text, start)
+        identifier = match_identifier(text, start, run_end)
         if identifier is not None:
             return identifier
     if ch in "+8":
@@ -167,9 +169,7 @@ def _tag_special_number(text: str, start: int) -> Tagged | None:
             return phone
     if not ch.isdigit():
         return None
-    run = _DIGIT_RUN_RE.match(text, start)
-    assert run is not None
-    run_end = run.end()
+    assert run_end >= 0
     if ch != "8":
         identifier = match_identifier(text, start, run_end)
         if identifier is not None:

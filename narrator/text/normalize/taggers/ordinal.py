@@ -129,7 +129,8 @@ def classify_by_context(text: str, tagged: Tagged) -> None:
         return
     rest = year_rest(word)
     if rest is not None:
-        following, _, _ = next_word(text, word_end)
+        # only жыл and жылдан... are told apart by the word after them (5 жыл бойы)
+        following = next_word(text, word_end)[0] if not rest or rest.startswith("дан") else ""
         if all(year_is_ordinal(v, rest, following) for v in _values(numbers)):
             tagged.amount, tagged.cls = as_ordinal(tagged.amount), "year"
         return
