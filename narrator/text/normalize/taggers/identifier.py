@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import product
 
 from narrator.text.normalize.semiotic import Tagged
 from narrator.text.normalize.tables import identifier_cues
@@ -50,10 +51,13 @@ def _cue_before(text: str, start: int) -> str | None:
         end -= 1
     if end == start and end > 0 and text[end - 1].isalpha():
         return None  # a number stuck to a word (A320) has no cue
-    tails, short_cues = _cue_tails()
-    tail = text[max(0, end - 3) : end].lower()
-    if tail[-3:] not in tails and tail[-2:] not in short_cues and tail[-1:] not in short_cues:
-        return None  # the word before ends unlike any cue: most numbers stop here
+    # the word before must end like a cue, in any case: most numbers stop here
+    last_two, last_three, short_cues = _cue_tails()
+    two = text[max(0, end - 2) : end]
+    if two in short_cues or two[-1:] in short_cues:
+        pass  # maybe a cue of one or two letters (ID)
+    elif two not in last_two or text[max(0, end - 3) : end] not in last_three:
+        return None
     window = text[max(0, end - 24) : end]
     pieces = window.rsplit(None, 1)
     if not pieces or (len(pieces) == 1 and end > 24):
@@ -63,10 +67,19 @@ def _cue_before(text: str, start: int) -> str | None:
 
 
 @cache
-def _cue_tails() -> tuple[frozenset[str], frozenset[str]]:
-    """The last three letters of the cue words, and the cue words shorter than that."""
+def _cue_tails() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The last two and three letters of the cue words, and the cue words shorter than
+    three letters, in every mix of cases (cheaper than lowercasing the text each time)."""
+
+    def cased(written: str) -> set[str]:
+        return {"".join(chars) for chars in product(*({ch, ch.upper()} for ch in written))}
+
     cues = identifier_cues()
-    return frozenset(w[-3:] for w in cues if len(w) >= 3), frozenset(w for w in cues if len(w) < 3)
+    return (
+        frozenset(v for w in cues if len(w) >= 2 for v in cased(w[-2:])),
+        frozenset(v for w in cues if len(w) >= 3 for v in cased(w[-3:])),
+        frozenset(v for w in cues if len(w) < 3 for v in cased(w)),
+    )
 
 
 _GROUP_JOINERS = frozenset(" \u00a0-")
