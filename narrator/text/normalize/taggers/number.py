@@ -109,9 +109,8 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
     if cls == "cardinal" and len(numbers) == 2:
         cls = "range"
 
-    tagged = Tagged(start, pos, cls, words=words, base_possessive=base_possessive)
     amount = new_amount((tuple(numbers), joiner, False, scale, False))
-    tagged.amount = amount
+    tagged = Tagged(start, pos, cls, amount, words, None, base_possessive)
     if pos > 0 and text[pos - 1] == "." and (scale or words) and keeps_full_stop(text, pos):
         tagged.tail = "."
     elif text[pos : pos + 1] == "+" and not text[pos + 1 : pos + 2].isdigit():
