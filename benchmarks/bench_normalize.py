@@ -32,14 +32,24 @@ TEMPLATES = (
     "Инфляция {d},{d2}%-ға дейін баяулады, деп хабарлады Ұлттық банк.",
     "Жобаға ${n} млн инвестиция тартылды, оның {p}%-ы шетел капиталы.",
     "Қаладағы ауа температурасы -{t}°C-қа дейін төмендейді.",
-    "Жиын {day} {month}да сағат {h}:00-де басталады.",
+    "Жиын {day} {month_in} сағат {h}:00-де басталады.",
     "Жол {n} км-ге созылып, оған {n} млрд теңге жұмсалды.",
-    "ҚР Үкіметі {year} жылғы {day} {month}дағы қаулыны бекітті.",
-    "Матч {d}:{d2} есебімен аяқталды, ал келесі ойын {day}-{month}да өтеді.",
+    "ҚР Үкіметі {year} жылғы {day} {month_of} қаулыны бекітті.",
+    "Матч {d}:{d2} есебімен аяқталды, ал келесі ойын {day}-{month_in} өтеді.",
     "Өнімділік гектарына {n} центнерді құрады, бұл өткен жылдан {d} есе көп.",
     "Мектептің {d}-сыныбында {n} оқушы оқиды.",
 )
-MONTHS = ("қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым", "шілде", "тамыз")
+# Months in the locative (сәуірде) and with -дағы/-дегі (сәуірдегі), as news writes them.
+MONTHS = (
+    ("қаңтарда", "қаңтардағы"),
+    ("ақпанда", "ақпандағы"),
+    ("наурызда", "наурыздағы"),
+    ("сәуірде", "сәуірдегі"),
+    ("мамырда", "мамырдағы"),
+    ("маусымда", "маусымдағы"),
+    ("шілдеде", "шілдедегі"),
+    ("тамызда", "тамыздағы"),
+)
 
 
 def _case_sentences() -> list[str]:
@@ -64,6 +74,7 @@ def build_body(megabytes: float, seed: int = 1) -> str:
         if rng.random() < 0.5:
             sentence = rng.choice(pieces)
         else:
+            month_in, month_of = rng.choice(MONTHS)
             sentence = rng.choice(TEMPLATES).format(
                 year=rng.randint(1990, 2030),
                 n=rng.randint(1, 999),
@@ -72,7 +83,8 @@ def build_body(megabytes: float, seed: int = 1) -> str:
                 p=rng.randint(1, 99),
                 t=rng.randint(1, 40),
                 day=rng.randint(1, 28),
-                month=rng.choice(MONTHS),
+                month_in=month_in,
+                month_of=month_of,
                 h=rng.randint(8, 20),
             )
         out.append(sentence)
