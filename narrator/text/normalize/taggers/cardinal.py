@@ -128,5 +128,7 @@ def is_count_word(word: str, following: str = "") -> bool:
         after = m.group("rest")
         if after and parse_ending(after) is None:
             continue
-        return not (len(rest) == 2 and rest[0] in "дт" and _VERB_AFTER_RE.search(following))
+        # бол- takes no object: 2-кезеңді болады is an adjective before it
+        accusative = _VERB_AFTER_RE.search(following) and not following.startswith("бол")
+        return not (len(rest) == 2 and rest[0] in "дт" and accusative)
     return False
