@@ -1,5 +1,7 @@
 """Clock times: `19:45-те` → он тоғыз қырық бесте; `08:00` → сегіз (":00" is silent);
-`06:05` → алты нөл бес; ranges of times as number ranges."""
+`06:05` → алты нөл бес; ranges of times as number ranges. Race times: `2:05:31` → екі
+сағат бес минут отыз бір секунд; `1:56,78` → бір минут елу алты бүтін жүзден жетпіс
+сегіз секунд (a part that is zero is not said)."""
 
 from __future__ import annotations
 
@@ -29,3 +31,19 @@ def verbalize(tagged: Tagged, *, formal: bool) -> str:
     if tagged.amount is None:
         return f"{first}-{second}"
     return join_ends([first, second], tagged.amount)
+
+
+def verbalize_duration(tagged: Tagged, *, formal: bool) -> str:
+    """A race time (``values`` = hours, minutes, seconds, decimal part of the seconds)."""
+    del formal
+    hours, minutes, seconds, fraction = tagged.values
+    parts = [
+        f"{numbers.cardinal(str(int(value)))} {unit}"
+        for value, unit in ((hours, "сағат"), (minutes, "минут"))
+        if value and int(value)
+    ]
+    if fraction:
+        parts.append(f"{numbers.decimal(str(int(seconds)), fraction)} секунд")
+    elif int(seconds) or not parts:
+        parts.append(f"{numbers.cardinal(str(int(seconds)))} секунд")
+    return " ".join(parts)

@@ -69,6 +69,7 @@ VERBALIZERS: dict[str, Callable[..., str]] = {
     "percent": percent.verbalize,
     "range": range.verbalize,
     "time": time.verbalize,
+    "duration": time.verbalize_duration,
     "score": score.verbalize,
     "money": money.verbalize,
     "measure": measure.verbalize,

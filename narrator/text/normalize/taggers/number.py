@@ -40,7 +40,12 @@ from narrator.text.normalize.taggers.range import (
 )
 from narrator.text.normalize.taggers.score import match_score
 from narrator.text.normalize.taggers.telephone import match_local_phone, match_phone
-from narrator.text.normalize.taggers.time import CLOCK_RE, drop_clock_zero, match_clock
+from narrator.text.normalize.taggers.time import (
+    CLOCK_RE,
+    drop_clock_zero,
+    match_clock,
+    match_duration,
+)
 from narrator.text.normalize.taggers.year import year_rest
 
 
@@ -144,7 +149,7 @@ _SHAPES_AFTER: dict[str, tuple[Callable[[str, int], Tagged | None], ...]] = {
     ".": (match_numeric_date, match_clock, match_dimension),
     ",": (match_dimension,),
     "/": (match_numeric_date, match_fraction),
-    ":": (match_clock, match_score),
+    ":": (match_duration, match_clock, match_score),
     "×": (match_dimension,),
     "х": (match_dimension,),
     "x": (match_dimension,),

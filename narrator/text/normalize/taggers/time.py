@@ -1,4 +1,5 @@
-"""Clock times (19:45, 15.00 after сағат) and ranges of them."""
+"""Clock times (19:45, 15.00 after сағат) and ranges of them; race times (2:05:31,
+1:56,78) said as hours, minutes and seconds."""
 
 from __future__ import annotations
 
@@ -56,6 +57,26 @@ def tag_clock(text: str, start: int, end: int, hour: str, minute: str) -> Tagged
     join_before_interval(text, tagged)
     take_particle(text, tagged)
     return tagged
+
+
+# A race or stopwatch time: hours:minutes:seconds, or minutes:seconds with a decimal
+# part of the seconds (1:56,78); a clock time has neither.
+_DURATION_RE = re.compile(
+    r"(?:([0-9]{1,2}):)?([0-9]{1,2}):([0-5][0-9])(?:[,.]([0-9]{1,3}))?(?![0-9:]|[,.][0-9])"
+)
+
+
+def match_duration(text: str, start: int) -> Tagged | None:
+    """A race time at ``start`` (2:05:31, 1:56,78), with its ending; ``values`` are the
+    hours, minutes, seconds and decimal part of the seconds ("" where not written)."""
+    duration = _DURATION_RE.match(text, start)
+    if duration is None:
+        return None
+    hours, minutes, seconds, fraction = duration.groups(default="")
+    if not (hours or fraction) or (hours and int(minutes) > 59):
+        return None  # 19:45 is a clock time, 3:2 a score
+    values = (hours, minutes, seconds, fraction)
+    return with_ending(text, Tagged(start, duration.end(), "duration", values=values))
 
 
 def match_clock(text: str, start: int) -> Tagged | None:
