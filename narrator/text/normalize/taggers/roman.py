@@ -43,6 +43,9 @@ _LETTERS_RE = re.compile(rf"[{CYRILLIC}]+")
 
 def is_roman_context(text: str, start: int, end: int, token: str) -> bool:
     """Whether a token of Roman digits is a numeral here (XXI ғасыр, ІІ дәрежелі, Петр I)."""
+    after_range = _roman_range_end(text, end)  # V-IV ғасырлар: the words after the range
+    if after_range is not None:
+        end = after_range
     word, _, _ = next_word(text, end)
     if is_century_word(word) or YEAR_ABBREVIATION_RE.match(text, end):
         return True
@@ -63,6 +66,21 @@ def is_roman_context(text: str, start: int, end: int, token: str) -> bool:
         return False  # a lone Cyrillic І or Х elsewhere may be an initial or a letter
     after = text[end : end + 3]
     return not re.match(rf"\.[ \u00a0]*[{UPPER}A-Z]", after)
+
+
+def _roman_range_end(text: str, end: int) -> int | None:
+    """Where a range ends when a dash and a second Roman numeral follow ``end``."""
+    dash = TIME_RANGE_DASH_RE.match(text, end)
+    if dash is None:
+        return None
+    second = _ROMAN_RE.match(text, dash.end())
+    if (
+        second is None
+        or roman_value(second.group(0)) is None
+        or _LETTERS_RE.match(text, second.end())
+    ):
+        return None
+    return second.end()
 
 
 def tag_roman(text: str, m: re.Match[str]) -> Tagged | None:
