@@ -57,6 +57,9 @@ def year_is_ordinal(value: int, rest: str, following: str) -> bool:
     return not (rest.startswith("дан") and following in DURATION_AFTER_FROM_YEAR)
 
 
+_NUMBERED_AFTER_RE = re.compile(r"[ \u00a0]*№")
+
+
 def year_word_for(text: str, pos: int, plural: bool) -> str:
     """How `ж.` / `жж.` is said, from what follows it: жылдан before бастап, жылға before
     дейін, жылғы before a date or a bare noun, жылдың before a possessed noun, else жылы."""
@@ -70,6 +73,8 @@ def year_word_for(text: str, pos: int, plural: bool) -> str:
     if word in TO_YEAR_AFTER:
         return "жылға"
     if not word:
+        if _NUMBERED_AFTER_RE.match(text, pos):
+            return "жылғы"  # a numbered act: 2025 ж. №123 қаулы
         date = re.match(
             r"[ \u00a0]*[0-9]{1,2}(?:-[а-я]+)?[ \u00a0]+([^\W\d_]+)", text[pos : pos + 40]
         )
