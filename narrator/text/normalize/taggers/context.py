@@ -26,6 +26,10 @@ NOT_POSSESSED = frozenset(
         "емес", "соңғы", "алғашқы", "бүгінгі", "ішкі", "сыртқы", "қазіргі", "кейінгі",
         "бұрынғы", "жоғарғы", "төменгі", "жылғы", "биылғы", "былтырғы", "кезекті", "тағы",
         "әрі", "бірі", "бәрі", "көбі", "кейбірі", "тиісті", "осы", "сол", "бұл",
+        # words in -ын/-ін or -ына/-іне that are not possessed nouns: adverbs, adjectives,
+        # nouns of their own, "per year" and the like
+        "бүгін", "кейін", "бұрын", "жақын", "егін", "ақын", "қиын", "ұзын", "тұрғын",
+        "жылына", "айына", "күніне", "аптасына", "сағатына", "басына",
     }
 )  # fmt: skip
 
@@ -34,9 +38,16 @@ POSSESSED_LOOKING_LIKE_VERBS = frozenset(
 )
 
 
-POSSESSED_SUFFIX_RE = re.compile(r"(?:[ыі]|с[ыі])(?:н[ае]|нд[ае]|н[ае]н|н[ыі]ң|н|мен)?$")
+# -ынша/-інше: according to (мәліметінше, хабарлауынша), a possessed noun too.
+POSSESSED_SUFFIX_RE = re.compile(r"(?:[ыі]|с[ыі])(?:н[ае]|нд[ае]|н[ае]н|н[ыі]ң|н|мен|нш[ае])?$")
 
-VERB_LIKE_RE = re.compile(r"(?:[дл][ыі]|[ткқпсшч]т[ыі]|[ғгқк][ыі])$")
+# Verbs and adjectives in -ды/-лы/-ті, -ғы/-гі after a consonant or a locative (жылғы,
+# қаладағы; after a vowel it is a possessive: академигі, салығы), participles in
+# -атын/-йтін (салынатын, оқитын).
+VERB_LIKE_RE = re.compile(
+    r"(?:[дл][ыі]|[ткқпсшч]т[ыі]|[қк][ыі]|(?:[^аәеиоөұүыіэюя]|[дт][ае])[ғг][ыі]"
+    r"|[нлр][ае]т[ыі]н|[йи]т[ыі]н|^к?етет[іі]н)$"
+)
 
 
 # Capitalised words at the start of a sentence that are not organisation names.
