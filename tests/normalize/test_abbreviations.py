@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from narrator.text.normalize import normalize
-from narrator.text.normalize.endings import Ending, inflect
+from narrator.text.normalize.endings import Ending, inflect, possessive_stem
 from narrator.text.normalize.letters import spell
 from narrator.text.normalize.tables import (
     ABBREVIATION_KINDS,
@@ -58,6 +58,25 @@ def test_genitive_column_is_the_genitive_of_the_full_form() -> None:
         possessive = "poss" in flags.split(",")
         assert genitive == inflect(spoken, Ending(("gen",)), base_possessive=possessive), written
     assert with_genitive >= 200
+
+
+def test_possessive_expansions_have_a_bare_stem() -> None:
+    """The plural of a possessive expansion goes on its bare stem (ЖОО-лар → жоғары оқу
+    орындары): for every such row the stem takes the possessive back to the table's word."""
+    checked = 0
+    for written, _, spoken, _, flags in ROWS:
+        if "poss" not in flags.split(","):
+            continue
+        last = spoken.split()[-1].split("-")[-1]
+        assert inflect(possessive_stem(last), Ending(("poss",))) == last, written
+        checked += 1
+    assert checked >= 150
+    assert possessive_stem("орны") == "орын"
+    assert possessive_stem("орталығы") == "орталық"
+    assert possessive_stem("облысы") == "облыс"
+    assert possessive_stem("комиссиясы") == "комиссия"
+    assert possessive_stem("желісі") == "желі"
+    assert possessive_stem("клубы") == "клуб"
 
 
 def test_kinds_reach_the_right_tables() -> None:

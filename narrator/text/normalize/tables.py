@@ -134,6 +134,14 @@ def regnal_names() -> frozenset[str]:
 
 
 @cache
+def front_loanwords() -> tuple[str, ...]:
+    """Loanwords with a back last vowel that take front endings (банк → банкке), for
+    ``str.endswith``: a compound ending in one (Сбербанк) takes them too."""
+    lines = (DATA_DIR / "front_loanwords.txt").read_text("utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
 def letter_names() -> dict[str, str]:
     """Kazakh letter names for spelling acronyms, keyed by the capital letter."""
     return {letter: entry.spoken for letter, entry in _entries("letters.tsv").items()}

@@ -37,6 +37,8 @@ _GENITIVE_RE = re.compile(r"[ндт][ыі]ң$")
 # -ны/-ні after a vowel is the accusative (ДСМ ережені бекітті), not a possessive; after
 # о it is mostly a loanword in -он possessed (чемпионы, регионы).
 _ACCUSATIVE_AFTER_VOWEL_RE = re.compile(r"[аәеиұүыіэюя]н[ыі]$")
+# Possessives of nouns in -н that look like that accusative: ЖКО-лар саны.
+_POSSESSED_IN_NY = frozenset({"саны", "ауданы", "экраны", "ұраны"})
 
 # Small letters written straight after a name in mixed case, up to the end of the word.
 _GLUED_ENDING_RE = re.compile(rf"[{LOWER}]+{NOT_BEFORE_LETTER}")
@@ -86,15 +88,17 @@ def _tag_abbreviation(text: str, start: int, end: int, entry: Entry) -> Tagged:
         possessive = True
     tagged.base_possessive = possessive
     with_ending(text, tagged)
+    plural_only = tagged.ending is not None and tagged.ending.morphemes == ("pl",)
     if (
         possessive
-        and tagged.ending is None
+        and (tagged.ending is None or plural_only)
         and (
             ("org" in entry.flags and possesses_next(text, tagged.end))
             or ("." not in text[start:end] and _possesses_common_noun(text, tagged.end))
         )
     ):
-        tagged.ending = Ending(("gen",))
+        # ЖОО-лар түлектері → жоғары оқу орындарының түлектері
+        tagged.ending = Ending(("pl", "gen") if plural_only else ("gen",))
     genitive = genitive_before_title(entry, text, tagged.end, possesses_next)
     if genitive is not None and tagged.ending is None:
         tagged.words = genitive
@@ -119,7 +123,7 @@ def _possesses_common_noun(text: str, end: int) -> bool:
     if (
         word.startswith(_BARE_HEADS)
         or _GENITIVE_RE.search(word)
-        or _ACCUSATIVE_AFTER_VOWEL_RE.search(word)
+        or (_ACCUSATIVE_AFTER_VOWEL_RE.search(word) and word not in _POSSESSED_IN_NY)
     ):
         return False
     return is_possessed(word)
