@@ -163,8 +163,15 @@ def count_words() -> dict[str, str]:
 @cache
 def identifier_cues() -> dict[str, Entry]:
     """Words that make the number next to them an identifier (ЖСН, индекс, рейс), with
-    its reading ("digits" or "number") and "after" for words written after it."""
-    return _entries("identifier_cues.tsv")
+    its reading ("digits" or "number") and its flags ("after" for words written after
+    it, "index" for an index): the second column is the reading, then the flags."""
+    table: dict[str, Entry] = {}
+    for _, fields in read_tsv(DATA_DIR / "identifier_cues.tsv"):
+        if len(fields) < 2:
+            continue
+        reading, *flags = (part.strip() for part in fields[1].split(","))
+        table[fields[0].strip()] = Entry(reading, frozenset(flags))
+    return table
 
 
 @cache
