@@ -29,8 +29,8 @@ from narrator.text.normalize.taggers.roman import is_roman_context, tag_roman
 from narrator.text.normalize.taggers.year import century_word_for, year_word_for
 
 # Possessed nouns that make a set phrase with the body before them, said without the
-# genitive: ҚР мен ҚХР арасында, КСРО кезінде, АҚШ доллары.
-_BARE_HEADS = ("арасы", "кезі", "кезең", "тұсы", "доллар")
+# genitive: ҚР мен ҚХР арасында, КСРО кезінде, ҰОС жылдары, АҚШ доллары.
+_BARE_HEADS = ("арасы", "кезі", "кезең", "тұсы", "жылдар", "доллар")
 # Adjectives between a body and the noun it possesses: ХВҚ жаңа болжамы.
 _ADJECTIVES_BEFORE_HEAD = frozenset({"жаңа", "соңғы", "ресми", "алдағы", "алдыңғы", "кезекті"})
 _GENITIVE_RE = re.compile(r"[ндт][ыі]ң$")
