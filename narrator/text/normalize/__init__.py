@@ -24,7 +24,7 @@ from narrator.text.normalize.tables import abbreviations
 from narrator.text.normalize.taggers import tag
 from narrator.text.normalize.verbalizer import verbalize
 
-NORMALIZER_VERSION = "1.7.0"
+NORMALIZER_VERSION = "1.8.0"
 
 __all__ = [
     "NORMALIZER_VERSION",

@@ -29,8 +29,8 @@ def genitive_before_title(
 
     The office is a capitalised possessed noun, or a possessed noun after one of
     :data:`HEAD_MODIFIERS`; ``possesses_next`` is the tagger's test for a possessed noun
-    after ``end``. A plain possessed noun keeps the bare form, as newsreaders say it (ҚР
-    азаматы, ТМД елдері), and so does the first member of a genitive chain.
+    after ``end``. The first member of a genitive chain keeps the bare form; a lowercase
+    possessed noun is the tagger's (ҚР азаматы → Қазақстан Республикасының азаматы).
     """
     if not entry.genitive:
         return None

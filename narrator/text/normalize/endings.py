@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from narrator.text.normalize.tables import front_loanwords
+
 BACK_VOWELS = frozenset("аоұыяёю")
 FRONT_VOWELS = frozenset("әеіөүэ")
 TRUE_VOWELS = BACK_VOWELS | FRONT_VOWELS
@@ -129,21 +131,21 @@ def is_back(word: str) -> bool:
 
     у is a vowel inside a loanword (минутқа, градусқа) but a glide at the end of a word
     (елуге: the vowel before it decides); и is a front vowel (Путинге, таксиге) unless
-    it follows a vowel.
+    it follows a vowel. The loanwords of ``data/front_loanwords.txt`` are front (банкке).
     """
     lowered = word.lower()
     last = len(lowered) - 1
     for index in range(last, -1, -1):
         ch = lowered[index]
         if ch in BACK_VOWELS:
-            return True
+            return not lowered.endswith(front_loanwords())  # банк → банкке
         if ch in FRONT_VOWELS:
             return False
         if ch == "ь" and index == last:
             return False  # рубль → рубльге
         previous_is_vowel = index > 0 and lowered[index - 1] in TRUE_VOWELS
         if ch == "у" and index != last and not previous_is_vowel:
-            return True
+            return not lowered.endswith(front_loanwords())  # пункт → пунктке
         if ch == "и" and not previous_is_vowel:
             return False
     return "у" in lowered or "и" not in lowered
@@ -185,7 +187,8 @@ def _stem_before_vowel(word: str) -> str:
     if word.endswith(("ь", "Ь")):
         word = word[:-1]  # рубль → рублі
     last = word[-1:]
-    if last.lower() in VOICING and len(word) > 3 and any(ch in TRUE_VOWELS for ch in lowered):
+    # voiced after a vowel only: одақ → одағы, but банк → банкі, штамп → штампы
+    if last.lower() in VOICING and len(word) > 3 and lowered[-2:-1] in TRUE_VOWELS:
         voiced = VOICING[last.lower()]
         return word[:-1] + (voiced.upper() if last.isupper() else voiced)
     return word
@@ -291,12 +294,70 @@ def inflect(phrase: str, ending: Ending | None, *, base_possessive: bool = False
         return phrase
     head, word = m.group(1) or "", m.group(2)
     after_possessive = base_possessive
-    for morpheme in ending.morphemes:
+    morphemes = ending.morphemes
+    if base_possessive and "pl" in morphemes:
+        # the plural goes on the stem, before the possessive: орны + -лар → орындары
+        word, morphemes, after_possessive = _plural_before_possessive(word, morphemes)
+    for morpheme in morphemes:
         if morpheme == "poss" and after_possessive:
             continue  # already possessive: Республикасы + -ы stays Республикасы
         word = _suffix(word, morpheme, after_possessive)
         after_possessive = morpheme == "poss"
     return head + word
+
+
+_PLURAL_RE = re.compile(r"[лдт][ае]р$")
+# The stems STEM_BEFORE_VOWEL makes, back to the whole word (орн → орын).
+_STEM_AFTER_VOWEL_DROP = {changed: whole for whole, changed in STEM_BEFORE_VOWEL.items()}
+# A stem-final ғ/г is a voiced қ/к after a vowel of its own harmony (салығы → салық,
+# министрлігі → министрлік); after other letters it is the word's own (округі → округ).
+_DEVOICED = {"ғ": ("қ", frozenset("аоұы")), "г": ("к", frozenset("әеіөү"))}
+
+
+# Stems ending in ы/і whose possessive is -сы/-сі (желі → желісі, жалақы → жалақысы).
+_STEMS_ENDING_IN_Y_I = ("желі", "ақы", "жүгері")
+
+
+def possessive_stem(word: str) -> str:
+    """The bare stem of a word in the 3rd person possessive (комиссиясы → комиссия,
+    орталығы → орталық, орны → орын, клубы → клуб); other words as they are."""
+    lowered = word.lower()
+    # after ы/і the с is mostly the stem's own (облыс+ы, соғыс+ы), not желі+сі
+    if (
+        len(lowered) > 3
+        and lowered.endswith(("сы", "сі"))
+        and lowered[-3] in TRUE_VOWELS
+        and (lowered[-3] not in "ыі" or lowered[:-2].endswith(_STEMS_ENDING_IN_Y_I))
+    ):
+        return word[:-2]
+    if len(lowered) < 3 or lowered[-1] not in "ыі":
+        return word
+    stem = word[:-1]
+    whole = _STEM_AFTER_VOWEL_DROP.get(stem.lower())
+    if whole is not None:
+        return _match_case(stem, whole)
+    devoiced = _DEVOICED.get(stem[-1:].lower())
+    if devoiced is not None and stem[-2:-1].lower() in devoiced[1]:
+        return stem[:-1] + (devoiced[0].upper() if stem[-1].isupper() else devoiced[0])
+    return stem
+
+
+def _plural_before_possessive(
+    word: str, morphemes: tuple[str, ...]
+) -> tuple[str, tuple[str, ...], bool]:
+    """A possessive word and a written ending with a plural, as the stem and the
+    morphemes to attach: орталығы + pl, acc → орталық + pl, poss, acc; a word already
+    plural (көздері) keeps its plural and only takes the rest."""
+    stem = possessive_stem(word)
+    if _PLURAL_RE.search(stem.lower()) is not None:
+        return word, tuple(m for m in morphemes if m not in ("pl", "poss")), True
+    reordered: list[str] = []
+    for morpheme in morphemes:
+        if morpheme != "poss":
+            reordered.append(morpheme)
+        if morpheme == "pl":
+            reordered.append("poss")
+    return stem, tuple(reordered), False
 
 
 def ordinal_suffix(phrase: str) -> str:

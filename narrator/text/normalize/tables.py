@@ -134,6 +134,14 @@ def regnal_names() -> frozenset[str]:
 
 
 @cache
+def front_loanwords() -> tuple[str, ...]:
+    """Loanwords with a back last vowel that take front endings (банк → банкке), for
+    ``str.endswith``: a compound ending in one (Сбербанк) takes them too."""
+    lines = (DATA_DIR / "front_loanwords.txt").read_text("utf-8").splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+@cache
 def letter_names() -> dict[str, str]:
     """Kazakh letter names for spelling acronyms, keyed by the capital letter."""
     return {letter: entry.spoken for letter, entry in _entries("letters.tsv").items()}
@@ -155,8 +163,15 @@ def count_words() -> dict[str, str]:
 @cache
 def identifier_cues() -> dict[str, Entry]:
     """Words that make the number next to them an identifier (ЖСН, индекс, рейс), with
-    its reading ("digits" or "number") and "after" for words written after it."""
-    return _entries("identifier_cues.tsv")
+    its reading ("digits" or "number") and its flags ("after" for words written after
+    it, "index" for an index): the second column is the reading, then the flags."""
+    table: dict[str, Entry] = {}
+    for _, fields in read_tsv(DATA_DIR / "identifier_cues.tsv"):
+        if len(fields) < 2:
+            continue
+        reading, *flags = (part.strip() for part in fields[1].split(","))
+        table[fields[0].strip()] = Entry(reading, frozenset(flags))
+    return table
 
 
 @cache

@@ -17,9 +17,28 @@ from narrator.text.normalize.tables import (
     mixed_case_in_capitals,
 )
 from narrator.text.normalize.taggers.common import LOWER, NOT_BEFORE_LETTER, with_ending
-from narrator.text.normalize.taggers.context import after_name, keeps_full_stop, possesses_next
+from narrator.text.normalize.taggers.context import (
+    HEAD_MODIFIERS,
+    after_name,
+    is_possessed,
+    keeps_full_stop,
+    next_word,
+    possesses_next,
+)
 from narrator.text.normalize.taggers.roman import is_roman_context, tag_roman
 from narrator.text.normalize.taggers.year import century_word_for, year_word_for
+
+# Possessed nouns that make a set phrase with the body before them, said without the
+# genitive: ҚР мен ҚХР арасында, КСРО кезінде, ҰОС жылдары, АҚШ доллары.
+_BARE_HEADS = ("арасы", "кезі", "кезең", "тұсы", "жылдар", "доллар")
+# Adjectives between a body and the noun it possesses: ХВҚ жаңа болжамы.
+_ADJECTIVES_BEFORE_HEAD = frozenset({"жаңа", "соңғы", "ресми", "алдағы", "алдыңғы", "кезекті"})
+_GENITIVE_RE = re.compile(r"[ндт][ыі]ң$")
+# -ны/-ні after a vowel is the accusative (ДСМ ережені бекітті), not a possessive; after
+# о it is mostly a loanword in -он possessed (чемпионы, регионы).
+_ACCUSATIVE_AFTER_VOWEL_RE = re.compile(r"[аәеиұүыіэюя]н[ыі]$")
+# Possessives of nouns in -н that look like that accusative: ЖКО-лар саны.
+_POSSESSED_IN_NY = frozenset({"саны", "ауданы", "экраны", "ұраны"})
 
 # Small letters written straight after a name in mixed case, up to the end of the word.
 _GLUED_ENDING_RE = re.compile(rf"[{LOWER}]+{NOT_BEFORE_LETTER}")
@@ -69,17 +88,45 @@ def _tag_abbreviation(text: str, start: int, end: int, entry: Entry) -> Tagged:
         possessive = True
     tagged.base_possessive = possessive
     with_ending(text, tagged)
+    plural_only = tagged.ending is not None and tagged.ending.morphemes == ("pl",)
     if (
         possessive
-        and "org" in entry.flags
-        and tagged.ending is None
-        and possesses_next(text, tagged.end)
+        and (tagged.ending is None or plural_only)
+        and (
+            ("org" in entry.flags and possesses_next(text, tagged.end))
+            or ("." not in text[start:end] and _possesses_common_noun(text, tagged.end))
+        )
     ):
-        tagged.ending = Ending(("gen",))
+        # ЖОО-лар түлектері → жоғары оқу орындарының түлектері
+        tagged.ending = Ending(("pl", "gen") if plural_only else ("gen",))
     genitive = genitive_before_title(entry, text, tagged.end, possesses_next)
     if genitive is not None and tagged.ending is None:
         tagged.words = genitive
     return tagged
+
+
+def _possesses_common_noun(text: str, end: int) -> bool:
+    """Whether an acronym ending at ``end`` possesses the lowercase noun after it (after
+    бас, баспасөз or an adjective such as жаңа), so that its possessive expansion takes
+    the genitive: ОСК мәліметінше → Орталық сайлау комиссиясының мәліметінше, ТЖМ
+    қызметкерлері → Төтенше жағдайлар министрлігінің қызметкерлері.
+
+    A noun in the genitive starts a chain whose first member stays bare (ТМД елдерінің
+    басшылары); set phrases (КСРО кезінде, АҚШ доллары) stay bare; a capitalised noun
+    is a title or a name, left to :func:`genitive_before_title`.
+    """
+    word, word_start, word_end = next_word(text, end)
+    if word in HEAD_MODIFIERS or word in _ADJECTIVES_BEFORE_HEAD:
+        word, word_start, word_end = next_word(text, word_end)
+    if not word or not text[word_start].islower() or "\n" in text[end:word_end]:
+        return False
+    if (
+        word.startswith(_BARE_HEADS)
+        or _GENITIVE_RE.search(word)
+        or (_ACCUSATIVE_AFTER_VOWEL_RE.search(word) and word not in _POSSESSED_IN_NY)
+    ):
+        return False
+    return is_possessed(word)
 
 
 def _glued_name(text: str, m: re.Match[str]) -> Tagged | None:

@@ -45,7 +45,9 @@ _SCALE_OR_PERCENT_RE = re.compile(r"[ \u00a0]?(?:%|млн|млрд|трлн|мы
 
 def _cue_before(text: str, start: int) -> str | None:
     """The reading a cue word right before ``start`` asks for (a colon, № or # may stand
-    between them), or None."""
+    between them), or None. An index (индексі) is a code only as a postal code: after
+    пошта, or six digits with no ending; else its number is a value (ауа сапасы индексі
+    150-ден асты)."""
     end = start
     while end > 0 and text[end - 1] in _GAP:
         end -= 1
@@ -63,7 +65,24 @@ def _cue_before(text: str, start: int) -> str | None:
     if not pieces or (len(pieces) == 1 and end > 24):
         return None  # no word, or one too long to be a cue
     entry = identifier_cues().get(pieces[-1].lower())
-    return None if entry is None or "after" in entry.flags else entry.spoken
+    if entry is None or "after" in entry.flags:
+        return None
+    if "index" in entry.flags and not _is_postal_code(text, end - len(pieces[-1]), start):
+        return None
+    return entry.spoken
+
+
+_POSTAL_WORDS = ("пошта", "почта")
+_SIX_DIGITS_RE = re.compile(r"[0-9]{6}(?![0-9]|[\-‐‑'’][^\W\d_])")
+
+
+def _is_postal_code(text: str, cue_start: int, start: int) -> bool:
+    """Whether the number at ``start`` after an index cue word starting at
+    ``cue_start`` is a postal code: пошта before the cue, or six digits with no ending."""
+    before = text[max(0, cue_start - 16) : cue_start].rsplit(None, 1)
+    if before and before[-1].lower().startswith(_POSTAL_WORDS):
+        return True
+    return _SIX_DIGITS_RE.match(text, start) is not None
 
 
 @cache

@@ -22,12 +22,26 @@ def may_start_range(text: str, pos: int) -> bool:
 
 
 def join_before_interval(text: str, tagged: Tagged) -> None:
-    """Before аралығында a range is said with мен/бен/пен between its ends."""
+    """Before аралығында a range is said with мен/бен/пен between its ends: right before
+    it (10-20 аралығында, 10:00–18:00 аралығында), or with its unit, currency or one
+    counted noun between (480-520 теңге аралығында, 3-6 жас аралығындағы). Ranges of
+    days, years and centuries keep their hyphen (12-15 қараша аралығында)."""
     amount = tagged.amount
-    if amount is None or (len(amount.numbers) != 2 and tagged.cls != "time") or tagged.words:
-        return  # only a range written right before аралығында
+    if amount is None or (len(amount.numbers) != 2 and tagged.cls != "time"):
+        return
     if tagged.cls == "time" and len(tagged.values) != 4:
         return
-    word, _, _ = next_word(text, tagged.end)
+    end = tagged.end
+    if "аралығ" not in text[end : end + 40]:
+        return  # the common case: no interval word near, decided without a regex
+    if tagged.words and (amount.ordinal or tagged.cls not in _COUNTED):
+        return
+    word, _, word_end = next_word(text, end)
+    if not word.startswith("аралығ") and not tagged.words and not amount.ordinal:
+        word, _, _ = next_word(text, word_end)  # one counted noun between: 3-6 жас
     if word.startswith("аралығ"):
         tagged.amount = amount._replace(join_with_particle=True)
+
+
+# Classes whose words (unit, currency, пайыз) come after the whole range.
+_COUNTED = frozenset({"money", "measure", "percent"})
