@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from narrator.text.normalize import numbers
+from narrator.text.normalize.cardinal import join_ends
 from narrator.text.normalize.semiotic import Tagged
 
 CYRILLIC_TO_LATIN = str.maketrans({"Х": "X", "І": "I", "х": "x", "і": "i"})
@@ -28,6 +29,6 @@ def roman_value(token: str) -> int | None:
 
 def verbalize(tagged: Tagged, *, formal: bool) -> str:
     """One Roman numeral or a range of them (``values``), as ordinals."""
-    joiner = tagged.amount.joiner if tagged.amount is not None else "-"
-    words = joiner.join(numbers.ordinal(value, formal=formal) for value in tagged.values)
+    ends = [numbers.ordinal(value, formal=formal) for value in tagged.values]
+    words = join_ends(ends, tagged.amount) if tagged.amount is not None else "-".join(ends)
     return f"{words} {tagged.words}" if tagged.words else words

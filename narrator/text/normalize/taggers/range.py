@@ -24,23 +24,28 @@ def may_start_range(text: str, pos: int) -> bool:
 def join_before_interval(text: str, tagged: Tagged) -> None:
     """Before аралығында a range is said with мен/бен/пен between its ends: right before
     it (10-20 аралығында, 10:00–18:00 аралығында), or with its unit, currency or one
-    counted noun between (480-520 теңге аралығында, 3-6 жас аралығындағы). Ranges of
-    days, years and centuries keep their hyphen (12-15 қараша аралығында)."""
+    counted noun between (480-520 теңге аралығында, 3-6 жас аралығындағы), a month
+    (12-15 қараша аралығында) or a form of жыл or ғасыр (2020-2025 жылдар аралығында)."""
     amount = tagged.amount
     if amount is None or (len(amount.numbers) != 2 and tagged.cls != "time"):
         return
     if tagged.cls == "time" and len(tagged.values) != 4:
         return
-    end = tagged.end
-    if "аралығ" not in text[end : end + 40]:
-        return  # the common case: no interval word near, decided without a regex
-    if tagged.words and (amount.ordinal or tagged.cls not in _COUNTED):
+    if tagged.words and not (amount.ordinal or tagged.cls in _COUNTED):
         return
-    word, _, word_end = next_word(text, end)
-    if not word.startswith("аралығ") and not tagged.words and not amount.ordinal:
-        word, _, _ = next_word(text, word_end)  # one counted noun between: 3-6 жас
-    if word.startswith("аралығ"):
+    if comes_before_interval(text, tagged.end, noun_between=not tagged.words):
         tagged.amount = amount._replace(join_with_particle=True)
+
+
+def comes_before_interval(text: str, end: int, *, noun_between: bool) -> bool:
+    """Whether аралығ- (аралығында, аралығындағы) follows ``end``, or follows the next
+    word when ``noun_between`` (3-6 жас аралығындағы, XIII-XIV ғасырлар аралығында)."""
+    if "аралығ" not in text[end : end + 40]:
+        return False  # the common case: no interval word near, decided without a regex
+    word, _, word_end = next_word(text, end)
+    if not word.startswith("аралығ") and noun_between:
+        word, _, _ = next_word(text, word_end)
+    return word.startswith("аралығ")
 
 
 # Classes whose words (unit, currency, пайыз) come after the whole range.

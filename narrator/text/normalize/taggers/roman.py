@@ -19,6 +19,7 @@ from narrator.text.normalize.taggers.common import (
 )
 from narrator.text.normalize.taggers.context import keeps_full_stop, next_word
 from narrator.text.normalize.taggers.ordinal import goes_on_in_latin
+from narrator.text.normalize.taggers.range import comes_before_interval
 from narrator.text.normalize.taggers.time import TIME_RANGE_DASH_RE
 from narrator.text.normalize.taggers.year import (
     YEAR_ABBREVIATION_RE,
@@ -99,9 +100,10 @@ def tag_roman(text: str, m: re.Match[str]) -> Tagged | None:
                 values.append(str(roman_value(second.group(0))))
                 joiner = "-" if dash.group(0) in HYPHENS else " – "
                 end = second.end()
-        tagged = Tagged(
-            m.start(), end, "roman", Amount((Number("0"),), joiner), values=tuple(values)
-        )
+        amount = Amount((Number("0"),), joiner)
+        if len(values) == 2 and comes_before_interval(text, end, noun_between=True):
+            amount = amount._replace(join_with_particle=True)
+        tagged = Tagged(m.start(), end, "roman", amount, values=tuple(values))
         abbreviation = YEAR_ABBREVIATION_RE.match(text, end)
         if abbreviation is not None and abbreviation.group(1).startswith("ғ"):
             tagged.words = century_word_for(
