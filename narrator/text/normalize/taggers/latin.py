@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from narrator.text.normalize.endings import Ending, parse_ending
 from narrator.text.normalize.latin import lexicon_phrase_length
 from narrator.text.normalize.latin_fallback import ENGLISH_LETTER_NAMES, LATIN_LETTERS, read_latin
 from narrator.text.normalize.semiotic import Tagged
@@ -26,8 +27,10 @@ _LATIN_TOKEN_RE = re.compile(rf"[{LATIN_LETTERS}]+(?:['’][{LATIN_LETTERS}]+)?"
 _WORD_AROUND_RE = re.compile(rf"[{LATIN_LETTERS}{CYRILLIC}]+")
 
 # The words of a name of several Latin words (Paris Saint-Germain), each a whole word.
+# The last may have a Kazakh ending typed straight on (New Yorkта).
 _NAME_WORD = (
-    rf"(?P<word>[{LATIN_LETTERS}]+(?:['’-][{LATIN_LETTERS}]+)*)(?![{LATIN_LETTERS}{CYRILLIC}])"
+    rf"(?P<word>[{LATIN_LETTERS}]+(?:['’-][{LATIN_LETTERS}]+)*)"
+    rf"(?P<ending>[{LOWER}]+)?(?![{LATIN_LETTERS}{CYRILLIC}])"
 )
 _NAME_WORD_RE = re.compile(_NAME_WORD)
 _NEXT_NAME_WORD_RE = re.compile(rf"[ \u00a0]{_NAME_WORD}")
@@ -77,26 +80,39 @@ def handle_latin(text: str, m: re.Match[str]) -> Tagged | None:
         return _mixed(text, word_start, end, fixed)
     token_match = _LATIN_TOKEN_RE.match(text, start)
     assert token_match is not None
-    end = _name_end(text, start) or token_match.end()
+    name_end, name_ending = _name_end(text, start)
+    end = name_end or token_match.end()
     tagged = Tagged(start, end, "latin", words=text[start:end].replace("\u00a0", " "))
+    if name_ending is not None:
+        tagged.ending, tagged.end = name_ending  # New Yorkта → Нью-Йоркта
+        return tagged
     return with_ending(text, tagged)
 
 
-def _name_end(text: str, start: int) -> int:
+def _name_end(text: str, start: int) -> tuple[int, tuple[Ending, int] | None]:
     """Where a name of several Latin words that the lexicon knows ends (São Paulo, Wall
-    Street Journal), or 0: such a name is one span, said with its established reading."""
+    Street Journal), or 0: such a name is one span, said with its established reading.
+    Second, the ending typed straight on its last word and where it ends, if any."""
     words: list[str] = []
     ends: list[int] = []
+    glued: tuple[Ending, int] | None = None
     pos = start
-    while len(words) < _MAX_NAME_WORDS:
+    while len(words) < _MAX_NAME_WORDS and glued is None:
         word = _NAME_WORD_RE.match(text, pos) if not words else _NEXT_NAME_WORD_RE.match(text, pos)
         if word is None:
             break
+        if word.group("ending") is not None:
+            ending = parse_ending(word.group("ending"))
+            if ending is None or not words:
+                break  # not an ending, or one Latin word (Samsungтың, read elsewhere)
+            glued = ending, word.end()
         words.append(word.group("word"))
-        ends.append(word.end())
+        ends.append(word.end("word"))
         pos = word.end()
     size = lexicon_phrase_length(words) if len(words) > 1 else 0
-    return ends[size - 1] if size else 0
+    if not size:
+        return 0, None
+    return ends[size - 1], glued if size == len(words) else None
 
 
 def _read_run_lowercase(run: re.Match[str]) -> str:
