@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from narrator.text.document import plain_text, split_phonemes
 from narrator.text.normalize.digits import ascii_digits, say_left_digits
+from narrator.text.normalize.endings import join_quoted_endings
 from narrator.text.normalize.lexicon import Lexicon, load_lexicon
 from narrator.text.normalize.semiotic import Span, Tagged
 from narrator.text.normalize.tables import abbreviations
@@ -194,7 +195,7 @@ def _normalize(text: str, register: str, lexicon: Lexicon | None) -> str:
         pieces.append(spoken)
         pos = tagged.end
     pieces.append(text[pos:])
-    return say_left_digits("".join(pieces))
+    return say_left_digits(join_quoted_endings("".join(pieces)))
 
 
 _PROBLEM_RE = re.compile(

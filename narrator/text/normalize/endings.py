@@ -371,3 +371,21 @@ def instrumental_particle(word: str) -> str:
     if cls == SIBILANT:
         return "бен"
     return "пен" if cls == HARD else "мен"
+
+
+# An ending written after a closing quote: «Қайрат»-тың, «Астана»-да.
+_QUOTED_ENDING_RE = re.compile(r"([»”])[-‐‑]([а-яёәғқңөұүһі]+)(?![^\W\d_])")
+
+
+def join_quoted_endings(text: str) -> str:
+    """An ending written after a name in quotes is said with the name's last word: it is
+    moved inside the quotes («Қайрат»-тың → «Қайраттың»); a word that is no ending
+    (»-деді) stays where it is."""
+    if "»" not in text and "”" not in text:
+        return text
+
+    def join(m: re.Match[str]) -> str:
+        ending = m.group(2)
+        return f"{ending}{m.group(1)}" if parse_ending(ending) is not None else m.group(0)
+
+    return _QUOTED_ENDING_RE.sub(join, text)
