@@ -40,6 +40,9 @@ _ACCUSATIVE_AFTER_VOWEL_RE = re.compile(r"[аәеиұүыіэюя]н[ыі]$")
 # Possessives of nouns in -н that look like that accusative: ЖКО-лар саны.
 _POSSESSED_IN_NY = frozenset({"саны", "ауданы", "экраны", "ұраны"})
 
+# A date after an abbreviation: a number, or a Roman numeral (б.з.б. 500 жыл, б.з.б. V ғасыр).
+_DATE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[0-9]|[IVXLCDMІХ]+(?![^\W\d_]))")
+
 # Small letters written straight after a name in mixed case, up to the end of the word.
 _GLUED_ENDING_RE = re.compile(rf"[{LOWER}]+{NOT_BEFORE_LETTER}")
 
@@ -112,7 +115,8 @@ def _possesses_common_noun(text: str, end: int) -> bool:
     қызметкерлері → Төтенше жағдайлар министрлігінің қызметкерлері.
 
     A noun in the genitive starts a chain whose first member stays bare (ТМД елдерінің
-    басшылары); set phrases (КСРО кезінде, АҚШ доллары) stay bare; a capitalised noun
+    басшылары), and so does a noun with one in the genitive after it (ТМД елдері
+    басшыларының кеңесі); set phrases (КСРО кезінде, АҚШ доллары) stay bare; a capitalised noun
     is a title or a name, left to :func:`genitive_before_title`.
     """
     word, word_start, word_end = next_word(text, end)
@@ -126,7 +130,10 @@ def _possesses_common_noun(text: str, end: int) -> bool:
         or (_ACCUSATIVE_AFTER_VOWEL_RE.search(word) and word not in _POSSESSED_IN_NY)
     ):
         return False
-    return is_possessed(word)
+    if not is_possessed(word):
+        return False
+    following, _, _ = next_word(text, word_end)
+    return not (_GENITIVE_RE.search(following) and is_possessed(following[:-3]))
 
 
 def _glued_name(text: str, m: re.Match[str]) -> Tagged | None:
@@ -168,6 +175,8 @@ def _handle_abbreviation_at(text: str, start: int, end: int, written: str, entry
     elif "century" in flags or "centuries" in flags:
         tagged.words = century_word_for(text, end, plural="centuries" in flags)
         tagged.ending = None
+    elif "dated" in flags and tagged.ending is None and _DATE_AFTER_RE.match(text, tagged.end):
+        tagged.words = inflect(tagged.words, Ending(("gy",)))  # б.з.б. V ғасыр: дейінгі
     if (written.endswith(".") and "final" in flags and keeps_full_stop(text, tagged.end)) or (
         written.endswith(".") and text[tagged.end : tagged.end + 1] in ("", "\n")
     ):

@@ -102,9 +102,13 @@ def stem_and_rest(word: str, stem: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def is_month_word(word: str) -> bool:
-    """Whether a word is a month name with or without an ending (мамырда)."""
+    """Whether a word is a month name with or without an ending (мамырда); not with the
+    adjective suffix -дық, which makes another word of it (қазандық, a boiler)."""
     m = _month_re().match(word)
-    return m is not None and (m.group(2) == "" or parse_ending(m.group(2)) is not None)
+    if m is None or m.group(2) == "":
+        return m is not None
+    ending = parse_ending(m.group(2))
+    return ending is not None and not ending.has("adj")
 
 
 @lru_cache(maxsize=4096)
