@@ -40,9 +40,6 @@ _ACCUSATIVE_AFTER_VOWEL_RE = re.compile(r"[аәеиұүыіэюя]н[ыі]$")
 # Possessives of nouns in -н that look like that accusative: ЖКО-лар саны.
 _POSSESSED_IN_NY = frozenset({"саны", "ауданы", "экраны", "ұраны"})
 
-# A date after an abbreviation: a number, or a Roman numeral (б.з.б. 500 жыл, б.з.б. V ғасыр).
-_DATE_AFTER_RE = re.compile(r"[ \u00a0]*(?:[0-9]|[IVXLCDMІХ]+(?![^\W\d_]))")
-
 # Small letters written straight after a name in mixed case, up to the end of the word.
 _GLUED_ENDING_RE = re.compile(rf"[{LOWER}]+{NOT_BEFORE_LETTER}")
 
@@ -175,8 +172,6 @@ def _handle_abbreviation_at(text: str, start: int, end: int, written: str, entry
     elif "century" in flags or "centuries" in flags:
         tagged.words = century_word_for(text, end, plural="centuries" in flags)
         tagged.ending = None
-    elif "dated" in flags and tagged.ending is None and _DATE_AFTER_RE.match(text, tagged.end):
-        tagged.words = inflect(tagged.words, Ending(("gy",)))  # б.з.б. V ғасыр: дейінгі
     if (written.endswith(".") and "final" in flags and keeps_full_stop(text, tagged.end)) or (
         written.endswith(".") and text[tagged.end : tagged.end + 1] in ("", "\n")
     ):
