@@ -381,8 +381,8 @@ def join_quoted_endings(text: str) -> str:
     """An ending written after a name in quotes is said with the name's last word: it is
     moved inside the quotes («Қайрат»-тың → «Қайраттың»); a word that is no ending
     (»-деді) stays where it is."""
-    if "»" not in text and "”" not in text:
-        return text
+    if not any(quote + hyphen in text for quote in "»”" for hyphen in "-‐‑"):
+        return text  # a substring search: faster than the regex over a long text
 
     def join(m: re.Match[str]) -> str:
         ending = m.group(2)

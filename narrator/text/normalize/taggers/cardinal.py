@@ -44,6 +44,12 @@ def scale_re() -> re.Pattern[str]:
     return re.compile(rf"[ \u00a0\u202f]({alternation(list(scales()))})(?!\w)")
 
 
+@cache
+def scale_starts() -> frozenset[str]:
+    """The first letters of the scale words, to skip ``scale_re`` where none can start."""
+    return frozenset(word[0] for word in scales() if word)
+
+
 def sign_word(ch: str) -> str:
     """плюс for +, минус for any minus sign or dash."""
     return "плюс" if ch == "+" else "минус"

@@ -178,13 +178,19 @@ def is_dotted_abbreviation(text: str, word: re.Match[str]) -> bool:
 
 
 _SPACES = frozenset(" \u00a0")
+_PARTICLE_STARTS = frozenset("мбп \u00a0")
 _PARTICLE_RE = re.compile(r"[ \u00a0]+(?:мен|бен|пен)(?!\w)")
 
 
 def take_particle(text: str, tagged: Tagged) -> None:
     """Swallow a written мен/бен/пен after a number, to say it again in harmony with
     the spoken number (14:00 мен 16:00 → он төрт пен он алты)."""
-    if tagged.ending is None and not tagged.tail and text[tagged.end : tagged.end + 1] in _SPACES:
+    if (
+        tagged.ending is None
+        and not tagged.tail
+        and text[tagged.end : tagged.end + 1] in _SPACES
+        and text[tagged.end + 1 : tagged.end + 2] in _PARTICLE_STARTS
+    ):
         m = _PARTICLE_RE.match(text, tagged.end)
         if m is not None:
             tagged.particle = True

@@ -14,6 +14,7 @@ from narrator.text.normalize.taggers.cardinal import (
     is_count_word,
     parse_signed_atom,
     scale_re,
+    scale_starts,
     sign_word,
 )
 from narrator.text.normalize.taggers.common import (
@@ -89,9 +90,13 @@ def tag_number(text: str, start: int, *, forced_ordinal: bool = False) -> Tagged
     if percent is not None:
         cls, pos = "percent", percent.end()
     else:
-        # a scale word comes after a space: a number followed by an ending, a sign or
-        # punctuation skips the regex
-        scale_match = scale_re().match(text, pos) if text[pos : pos + 1] in _SPACES else None
+        # a scale word comes after a space: a number followed by an ending, a sign,
+        # punctuation or a word starting unlike any scale word skips the regex
+        scale_match = (
+            scale_re().match(text, pos)
+            if text[pos : pos + 1] in _SPACES and text[pos + 1 : pos + 2] in scale_starts()
+            else None
+        )
         if scale_match is not None:
             scale = scales()[scale_match.group(1)].spoken
             pos = scale_match.end()
