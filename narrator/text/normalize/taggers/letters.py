@@ -44,7 +44,9 @@ def keep_caps_runs(text: str, spans: list[Tagged]) -> None:
     a long unlisted word in capitals outside any span. Those spans are said as written
     (their Latin lookalikes in Cyrillic); a lone one is spelled.
     """
-    members = [i for i in range(len(spans)) if _stands_clear(text, spans, i)]
+    members = [
+        i for i, span in enumerate(spans) if span.cls == "letters" and _stands_clear(text, spans, i)
+    ]
     if not members:
         return
     kept: set[int] = set()

@@ -168,23 +168,29 @@ _LIST_SEPARATOR_RE = re.compile(r",[ \u00a0]*|[ \u00a0]+(?:және|немесе
 
 def share_ordinal_context(text: str, spans: list[Tagged]) -> None:
     """In a list of years or days only the last one stands before жыл or the month
-    (2020, 2021 және 2022 жылдары; 5 және 6 мамырда): the others are ordinal too."""
-    for index in range(len(spans) - 1, 0, -1):
-        current, previous = spans[index], spans[index - 1]
-        if current.cls not in ("year", "date") or previous.cls != "cardinal":
-            continue
-        if previous.ending or previous.tail or previous.words or previous.amount is None:
-            continue
-        gap = text[previous.end : current.start]
-        if not (_LIST_SEPARATOR_RE.fullmatch(gap) or (previous.particle and not gap.strip())):
-            continue
-        low, high = (1000, 2199) if current.cls == "year" else (1, 31)
-        numbers = previous.amount.numbers
-        if all(
-            n.fraction is None
-            and not n.sign
-            and len(n.digits) <= 4
-            and low <= int(n.digits) <= high
-            for n in numbers
-        ):
-            previous.amount, previous.cls = as_ordinal(previous.amount), current.cls
+    (2020, 2021 және 2022 жылдары; 5 және 6 мамырда): the others are ordinal too.
+
+    From the last year or day back: a number that becomes one passes it on to the one
+    before it."""
+    for index in reversed([i for i, s in enumerate(spans) if i and s.cls in ("year", "date")]):
+        while index and _share_with_previous(text, spans[index], spans[index - 1]):
+            index -= 1
+
+
+def _share_with_previous(text: str, current: Tagged, previous: Tagged) -> bool:
+    """Make ``previous`` a year or day like ``current`` if it is one in a list with it."""
+    if previous.cls != "cardinal":
+        return False
+    if previous.ending or previous.tail or previous.words or previous.amount is None:
+        return False
+    gap = text[previous.end : current.start]
+    if not (_LIST_SEPARATOR_RE.fullmatch(gap) or (previous.particle and not gap.strip())):
+        return False
+    low, high = (1000, 2199) if current.cls == "year" else (1, 31)
+    if not all(
+        n.fraction is None and not n.sign and len(n.digits) <= 4 and low <= int(n.digits) <= high
+        for n in previous.amount.numbers
+    ):
+        return False
+    previous.amount, previous.cls = as_ordinal(previous.amount), current.cls
+    return True
