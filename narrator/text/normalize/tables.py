@@ -120,6 +120,13 @@ def scales() -> dict[str, Entry]:
 
 
 @cache
+def legal_forms() -> frozenset[str]:
+    """The written legal forms of organisations (АҚ, ЖШС, ҰК): the ``org`` rows of
+    ``abbreviations.tsv``."""
+    return frozenset(w for w, e in _abbreviation_table().items() if "org" in e.flags)
+
+
+@cache
 def acronym_words() -> dict[str, Entry]:
     """All-caps acronyms said as words (НАТО, ЮНЕСКО): the ``word`` rows of
     ``abbreviations.tsv``."""

@@ -14,6 +14,7 @@ from narrator.text.normalize.tables import (
     Entry,
     abbreviations,
     acronym_words,
+    legal_forms,
     mixed_case_in_capitals,
 )
 from narrator.text.normalize.taggers.common import LOWER, NOT_BEFORE_LETTER, with_ending
@@ -30,7 +31,7 @@ from narrator.text.normalize.taggers.year import century_word_for, year_word_for
 
 # Possessed nouns that make a set phrase with the body before them, said without the
 # genitive: ҚР мен ҚХР арасында, КСРО кезінде, ҰОС жылдары, АҚШ доллары.
-_BARE_HEADS = ("арасы", "кезі", "кезең", "тұсы", "жылдар", "доллар")
+_BARE_HEADS = ("арасы", "кезі", "кезең", "тұсы", "жылдар", "доллар", "салдар")
 # Adjectives between a body and the noun it possesses: ХВҚ жаңа болжамы.
 _ADJECTIVES_BEFORE_HEAD = frozenset({"жаңа", "соңғы", "ресми", "алдағы", "алдыңғы", "кезекті"})
 _GENITIVE_RE = re.compile(r"[ндт][ыі]ң$")
@@ -83,7 +84,7 @@ def _tag_abbreviation(text: str, start: int, end: int, entry: Entry) -> Tagged:
     before what it possesses, the written ending regenerated."""
     tagged = Tagged(start, end, "abbreviation", words=entry.spoken)
     possessive = "poss" in entry.flags
-    if "org" in entry.flags and after_name(text, start):
+    if "org" in entry.flags and after_name(text, start, legal_forms()):
         tagged.words = inflect(entry.spoken, Ending(("poss",)))
         possessive = True
     tagged.base_possessive = possessive

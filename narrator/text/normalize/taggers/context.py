@@ -136,15 +136,19 @@ def possesses_next(text: str, pos: int) -> bool:
     return is_possessed(word)
 
 
-def after_name(text: str, start: int) -> bool:
+def after_name(text: str, start: int, org_forms: frozenset[str] = frozenset()) -> bool:
     """Whether an organisation name (a closing quote or a capitalised word) comes just
-    before ``start``."""
-    before = text[max(0, start - 40) : start].rstrip()
+    before ``start``, or one of ``org_forms`` (legal forms: ҰК, АҚ) that follows one
+    («ҚазМұнайГаз» ҰК АҚ)."""
+    window_start = max(0, start - 40)
+    before = text[window_start:start].rstrip()
     if not before:
         return False
     if before[-1] in CLOSING_QUOTES:
         return True
     m = re.search(rf"([A-Za-z{CYRILLIC}]+)\Z", before)
+    if m is not None and m.group(1) in org_forms:
+        return after_name(text, window_start + m.start(1))
     return (
         m is not None
         and m.group(1)[0].isupper()
