@@ -48,6 +48,12 @@ def _entries(name: str) -> dict[str, Entry]:
     return table
 
 
+def _word_list(name: str) -> list[str]:
+    """The words of a data file of one word or phrase a line ('#' starts a comment)."""
+    lines = (DATA_DIR / name).read_text("utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
 def _field(value: str) -> str:
     value = value.strip()
     return "" if value == "-" else value
@@ -109,8 +115,7 @@ def currencies() -> dict[str, Entry]:
 @cache
 def currency_words() -> tuple[str, ...]:
     """Currency names written out after an amount (теңге, доллар, еуро)."""
-    lines = (DATA_DIR / "currency_words.txt").read_text("utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return tuple(_word_list("currency_words.txt"))
 
 
 @cache
@@ -136,16 +141,14 @@ def acronym_words() -> dict[str, Entry]:
 @cache
 def regnal_names() -> frozenset[str]:
     """Names after which a Cyrillic І or Х is a regnal number (Петр І)."""
-    lines = (DATA_DIR / "regnal_names.txt").read_text("utf-8").splitlines()
-    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return frozenset(_word_list("regnal_names.txt"))
 
 
 @cache
 def front_loanwords() -> tuple[str, ...]:
     """Loanwords with a back last vowel that take front endings (банк → банкке), for
     ``str.endswith``: a compound ending in one (Сбербанк) takes them too."""
-    lines = (DATA_DIR / "front_loanwords.txt").read_text("utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return tuple(_word_list("front_loanwords.txt"))
 
 
 @cache
@@ -197,5 +200,4 @@ def phone_area_codes() -> frozenset[str]:
 @cache
 def phone_cues() -> tuple[str, ...]:
     """Words after which a number in hyphenated pairs (74-15-00) is a telephone number."""
-    lines = (DATA_DIR / "phone_cues.txt").read_text("utf-8").splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    return tuple(_word_list("phone_cues.txt"))

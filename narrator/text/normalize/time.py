@@ -38,12 +38,12 @@ def verbalize_duration(tagged: Tagged, *, formal: bool) -> str:
     del formal
     hours, minutes, seconds, fraction = tagged.values
     parts = [
-        f"{numbers.cardinal(str(int(value)))} {unit}"
+        f"{numbers.cardinal(int(value))} {unit}"
         for value, unit in ((hours, "сағат"), (minutes, "минут"))
         if value and int(value)
     ]
     if fraction:
         parts.append(f"{numbers.decimal(str(int(seconds)), fraction)} секунд")
     elif int(seconds) or not parts:
-        parts.append(f"{numbers.cardinal(str(int(seconds)))} секунд")
+        parts.append(f"{numbers.cardinal(int(seconds))} секунд")
     return " ".join(parts)

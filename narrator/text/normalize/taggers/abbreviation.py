@@ -41,6 +41,7 @@ _ACCUSATIVE_AFTER_VOWEL_RE = re.compile(r"[аәеиұүыіэюя]н[ыі]$")
 # Possessives of nouns in -н that look like that accusative: ЖКО-лар саны.
 _POSSESSED_IN_NY = frozenset({"саны", "ауданы", "экраны", "ұраны"})
 
+_HYPHENATED_LOWER_RE = re.compile(rf"-[{LOWER}]+")
 # Small letters written straight after a name in mixed case, up to the end of the word.
 _GLUED_ENDING_RE = re.compile(rf"[{LOWER}]+{NOT_BEFORE_LETTER}")
 
@@ -60,10 +61,11 @@ def tag_caps(text: str, start: int, end: int, token: str) -> Tagged | None:
     """An all-caps Cyrillic token: a listed abbreviation, an acronym said as a word, or
     one spelled by letter names."""
     entry = abbreviations().get(token) or mixed_case_in_capitals().get(token)
-    if entry is None:
-        hyphenated = re.compile(rf"{re.escape(token)}-[{LOWER}]+").match(text, start)
-        if hyphenated and hyphenated.group(0) in abbreviations():
-            token = hyphenated.group(0)
+    if entry is None and text.startswith(token, start):
+        # a listed form with a hyphenated part in lowercase after the capitals
+        hyphenated = _HYPHENATED_LOWER_RE.match(text, start + len(token))
+        if hyphenated and token + hyphenated.group(0) in abbreviations():
+            token += hyphenated.group(0)
             end = start + len(token)
             entry = abbreviations()[token]
     if entry is not None:

@@ -29,7 +29,6 @@ from narrator.text.normalize.taggers.context import next_word
 from narrator.text.normalize.taggers.measure import read_unit
 
 # Groups of digits written with spaces or hyphens between them.
-_DIGIT_RUN_RE = re.compile(r"[0-9]+")
 _GROUPS_RE = re.compile(r"[0-9]+(?:[ \u00a0\-][0-9]+)*(?![0-9])")
 _CARD_RE = re.compile(r"[0-9]{4}(?:([ \u00a0\-])[0-9]{4}(?:\1[0-9]{4}){2})(?![0-9])")
 _ZERO_LED_RE = re.compile(r"0[0-9]{3,}(?![0-9]|[.,:/][0-9])")
@@ -141,15 +140,11 @@ def _counts_something(text: str, end: int) -> bool:
     return next_word(text, end)[0].startswith(_QUANTITY_WORDS)
 
 
-def match_identifier(text: str, start: int, run_end: int = -1) -> Tagged | None:
+def match_identifier(text: str, start: int, run_end: int) -> Tagged | None:
     """An identifier starting at ``start`` (a digit), or None. ``run_end`` is where
-    the digits from ``start`` end, if the caller knows."""
+    the digits from ``start`` end."""
     if start > 0 and (text[start - 1].isdigit() or text[start - 1] in ".,"):
         return None
-    if run_end < 0:
-        run = _DIGIT_RUN_RE.match(text, start)
-        assert run is not None
-        run_end = run.end()
     following = text[run_end : run_end + 1]
     # more groups of digits follow (4400 4301): the only way to a card number
     grouped = following in _GROUP_JOINERS and "0" <= text[run_end + 1 : run_end + 2] <= "9"

@@ -45,9 +45,9 @@ _LETTERS_RE = re.compile(rf"[{CYRILLIC}]+")
 
 def is_roman_context(text: str, start: int, end: int, token: str) -> bool:
     """Whether a token of Roman digits is a numeral here (XXI ғасыр, ІІ дәрежелі, Петр I)."""
-    after_range = _roman_range_end(text, end)  # V-IV ғасырлар: the words after the range
-    if after_range is not None:
-        end = after_range
+    second = _range_second(text, end)
+    if second is not None and not _LETTERS_RE.match(text, second[1].end()):
+        end = second[1].end()  # V-IV ғасырлар: the words after the range
     word, _, _ = next_word(text, end)
     if is_century_word(word) or YEAR_ABBREVIATION_RE.match(text, end):
         return True
@@ -70,19 +70,15 @@ def is_roman_context(text: str, start: int, end: int, token: str) -> bool:
     return not re.match(rf"\.[ \u00a0]*[{UPPER}A-Z]", after)
 
 
-def _roman_range_end(text: str, end: int) -> int | None:
-    """Where a range ends when a dash and a second Roman numeral follow ``end``."""
+def _range_second(text: str, end: int) -> tuple[re.Match[str], re.Match[str]] | None:
+    """The dash and the second Roman numeral of a range when they follow ``end``."""
     dash = TIME_RANGE_DASH_RE.match(text, end)
     if dash is None:
         return None
     second = _ROMAN_RE.match(text, dash.end())
-    if (
-        second is None
-        or roman_value(second.group(0)) is None
-        or _LETTERS_RE.match(text, second.end())
-    ):
+    if second is None or roman_value(second.group(0)) is None:
         return None
-    return second.end()
+    return dash, second
 
 
 def tag_roman(text: str, m: re.Match[str]) -> Tagged | None:
@@ -94,13 +90,12 @@ def tag_roman(text: str, m: re.Match[str]) -> Tagged | None:
         values = [str(value)]
         end = m.end()
         joiner = "-"
-        dash = TIME_RANGE_DASH_RE.match(text, end)
-        if dash is not None:
-            second = _ROMAN_RE.match(text, dash.end())
-            if second is not None and roman_value(second.group(0)) is not None:
-                values.append(str(roman_value(second.group(0))))
-                joiner = "-" if dash.group(0) in HYPHENS else " – "
-                end = second.end()
+        second = _range_second(text, end)
+        if second is not None:
+            dash, numeral = second
+            values.append(str(roman_value(numeral.group(0))))
+            joiner = "-" if dash.group(0) in HYPHENS else " – "
+            end = numeral.end()
         amount = Amount((Number("0"),), joiner)
         if len(values) == 2 and comes_before_interval(text, end, noun_between=True):
             amount = amount._replace(join_with_particle=True)
